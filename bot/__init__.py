@@ -1,0 +1,1 @@
+"""scobot: who said what about the Shanghai Cooperation Organization."""

@@ -1,0 +1,1 @@
+"""Reading articles and extracting statements. Nothing in here knows about Telegram."""
