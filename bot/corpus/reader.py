@@ -22,9 +22,7 @@ MAX_ARTICLE_BYTES = 2_000_000
 _HEADER = re.compile(r"^\s*date\s+(\S+)[ \t]*", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
-_MONTH = (
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _CAPS_PLACE = r"[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,3}"
 # "Kabul [Afghanistan]": a place in ordinary case is only trusted with its bracketed country.
 _PLACE = rf"(?P<place>{_CAPS_PLACE}|[A-Z][a-z]+(?=\s*\[))"
@@ -35,9 +33,7 @@ _DATELINES = (
     # ASTANA. KAZINFORM -
     re.compile(rf"^{_PLACE}\.\s+(?P<outlet>[A-Z][A-Za-z]+)\s+[-—–]\s+"),
     # ASTANA, May 21 (Xinhua) --   Kabul [Afghanistan] September 17 (ANI):   ULAANBAATAR (UrduPoint News / ...)
-    re.compile(
-        rf"^{_PLACE}(?:\s*\[[^\]]+\])?,?(?:[^()]{{0,40}}?)\s*\((?P<outlet>[^()]{{2,60}})\)\s*(?:--|—|–|:|-)\s*"
-    ),
+    re.compile(rf"^{_PLACE}(?:\s*\[[^\]]+\])?,?(?:[^()]{{0,40}}?)\s*\((?P<outlet>[^()]{{2,60}})\)\s*(?:--|—|–|:|-)\s*"),
     re.compile(rf"^{_PLACE}\s*\((?P<outlet>[^()]{{2,60}})\)\s+"),
     # ASTANA, Kazakhstan, March 4.   ASTANA —
     re.compile(rf"^{_PLACE}(?:,\s+[A-Z][a-z]+)?,\s+{_MONTH}\s+\d{{1,2}}\.\s+"),
@@ -128,7 +124,7 @@ def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
 
 
 def _reporter_credit(paragraph: str, place: str | None) -> tuple[str | None, str | None]:
-    """"According to Tehran Times reporter in Beijing, …" credits the outlet without a dateline."""
+    """ "According to Tehran Times reporter in Beijing, …" credits the outlet without a dateline."""
     match = _REPORTER.match(paragraph)
     if match is None:
         return place, None
@@ -149,9 +145,7 @@ def iter_article_paths(paths: Iterable[Path]) -> Iterator[Path]:
     """The article files under each path (a file, or a folder searched recursively), in name order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob(f"*{ARTICLE_SUFFIX}") if p.is_file() or p.is_symlink()
-            )
+            yield from sorted(p for p in path.rglob(f"*{ARTICLE_SUFFIX}") if p.is_file() or p.is_symlink())
         else:
             yield path
 

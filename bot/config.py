@@ -1,0 +1,94 @@
+"""Settings, read from the environment and `.env`; every name here is a public interface (see README)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.corpus.nlp import DEFAULT_MODEL
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting has an invalid value; the message is one line that names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    bot_api_base_url: str = "https://api.telegram.org/bot"
+    database_path: Path = Path("data/scobot.db")
+    seeds_dir: Path = Path("seeds")
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    spacy_model: str = DEFAULT_MODEL
+    log_level: str = "INFO"
+    webhook_url: AnyHttpUrl | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    port: int = Field(default=8443, ge=1, le=65535)
+
+    @field_validator("bot_token", "webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _comma_separated_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.lstrip("-").isdigit() for part in parts):
+                raise ValueError("expected comma-separated numeric Telegram user ids, e.g. 12345,67890")
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _known_level(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().upper()
+            if value not in LOG_LEVELS:
+                raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
+        return value
+
+    @field_validator("bot_api_base_url")
+    @classmethod
+    def _http_base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL, e.g. https://api.telegram.org/bot")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and - as secret_token.
+        if value is not None:
+            secret = value.get_secret_value()
+            if not (0 < len(secret) <= 256 and all(c.isascii() and (c.isalnum() or c in "_-") for c in secret)):
+                raise ValueError("expected 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelNamesMapping()[self.log_level]
+
+    @property
+    def token(self) -> str | None:
+        return self.bot_token.get_secret_value() if self.bot_token else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into one line that names the bad setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        message = error["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"invalid setting {name}: {message}") from None

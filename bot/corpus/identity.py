@@ -1,0 +1,101 @@
+"""One identity per speaker across articles: "Xi", "Xi Jinping" and "President Xi" are one person.
+
+Within an article the extractor already resolves surnames and roles to the fullest name. Across articles
+names only differ by how much of them is given, so a person is matched by word sets: a shorter name joins
+the one longer name that contains it, and a fuller name takes over the one shorter name it contains.
+A name that fits two people ("Zhang" for Zhang Ming and Zhang Haizhou) stays on its own rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from anyascii import anyascii
+
+_WORD = re.compile(r"[a-z0-9]+")
+# Honorifics and titles that can sit in front of a name but never identify anyone.
+TITLE_WORDS = frozenset(
+    "mr mrs ms miss dr prof sir madam president vice prime minister deputy foreign secretary general "
+    "spokesman spokeswoman spokesperson chairman chairwoman ambassador senator rep representative "
+    "governor mayor king queen premier chancellor state councilor the".split()
+)
+
+
+def name_words(name: str) -> frozenset[str]:
+    """The identifying words of a name: transliterated, folded, without titles."""
+    folded = unicodedata.normalize("NFKC", anyascii(name)).lower()
+    return frozenset(w for w in _WORD.findall(folded) if w not in TITLE_WORDS)
+
+
+@dataclass(slots=True)
+class Speaker:
+    id: int
+    name: str
+    kind: str
+    aliases: set[str] = field(default_factory=set)
+
+    @property
+    def words(self) -> frozenset[str]:
+        return name_words(self.name)
+
+
+class SpeakerDirectory:
+    """The speakers known so far, and the rule that says which of them a new name is."""
+
+    def __init__(self, speakers: Iterable[Speaker] = ()) -> None:
+        self._by_id: dict[int, Speaker] = {}
+        self._by_alias: dict[str, int] = {}
+        self._next_id = 1
+        self.renamed: set[int] = set()
+        for speaker in speakers:
+            self._add(speaker)
+
+    def __iter__(self) -> Iterator[Speaker]:
+        return iter(self._by_id.values())
+
+    def resolve(self, name: str, kind: str) -> Speaker:
+        """The speaker `name` refers to, creating (or widening) one when needed."""
+        key = _alias_key(name)
+        if key in self._by_alias:
+            return self._by_id[self._by_alias[key]]
+        words = name_words(name)
+        if kind == "person" and words:
+            wider = [s for s in self._people() if words < s.words]
+            narrower = [s for s in self._people() if s.words < words]
+            if len(wider) == 1 and not narrower:
+                return self._remember(wider[0], name)
+            if len(narrower) == 1 and not wider and self._widest_of_its_words(narrower[0]):
+                speaker = narrower[0]
+                speaker.aliases.add(speaker.name)
+                speaker.name = name
+                self._remember(speaker, name)
+                self.renamed.add(speaker.id)
+                return speaker
+        speaker = Speaker(self._next_id, name, kind)
+        self._add(speaker)
+        return speaker
+
+    def _widest_of_its_words(self, speaker: Speaker) -> bool:
+        # "Zhang" must not grow into "Zhang Ming" when "Zhang Haizhou" also exists.
+        return not any(other.id != speaker.id and speaker.words < other.words for other in self._people())
+
+    def _people(self) -> Iterator[Speaker]:
+        return (s for s in self._by_id.values() if s.kind == "person")
+
+    def _remember(self, speaker: Speaker, alias: str) -> Speaker:
+        speaker.aliases.add(alias)
+        self._by_alias[_alias_key(alias)] = speaker.id
+        return speaker
+
+    def _add(self, speaker: Speaker) -> None:
+        self._by_id[speaker.id] = speaker
+        self._next_id = max(self._next_id, speaker.id + 1)
+        for alias in (speaker.name, *speaker.aliases):
+            self._by_alias.setdefault(_alias_key(alias), speaker.id)
+
+
+def _alias_key(name: str) -> str:
+    return " ".join(sorted(name_words(name))) or name.casefold()

@@ -1,0 +1,151 @@
+"""A corpus load: scan `SEEDS_DIR`, parse what changed in a worker process, and swap it in at once.
+
+Shared by `scobot load`, `scobot reload` and the bot's /reload. Only files whose content hash changed
+are parsed again; the store applies the whole change in one transaction, so readers see the old corpus
+until the new one is complete, and a load that fails leaves the old corpus as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from bot.corpus.members import load_members
+from bot.corpus.models import Article, SkippedFile, Statement
+from bot.corpus.pipeline import parse_batch
+from bot.corpus.reader import iter_article_paths, read_article
+from bot.corpus.topics import load_taxonomy
+from bot.store import CorpusChange, CorpusCounts, Store
+
+MEMBERS_FILE = "members.csv"
+TOPICS_FILE = "topics.toml"
+PARSE_BATCH = 16
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProgress:
+    stage: str  # "scanning", "parsing", "swapping"
+    done: int = 0
+    total: int = 0
+
+
+ProgressCallback = Callable[[LoadProgress], Awaitable[None] | None]
+
+
+@dataclass(slots=True)
+class LoadReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    before: CorpusCounts | None = None
+    after: CorpusCounts | None = None
+    seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class _Scan:
+    to_parse: list[Article]
+    unchanged: list[str]
+    skipped: list[SkippedFile]
+
+
+def _scan(seeds_dir: Path, known: dict[str, str]) -> _Scan:
+    to_parse: list[Article] = []
+    unchanged: list[str] = []
+    skipped: list[SkippedFile] = []
+    for path in iter_article_paths([seeds_dir]):
+        result = read_article(path)
+        if isinstance(result, SkippedFile):
+            skipped.append(result)
+        elif known.get(result.name) == result.content_hash:
+            unchanged.append(result.name)
+        else:
+            to_parse.append(result)
+    return _Scan(to_parse, unchanged, skipped)
+
+
+def worker_pool() -> ProcessPoolExecutor:
+    """One worker process for parsing; spawned, so it shares no event loop or sockets with the bot."""
+    return ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+
+
+async def load_corpus(
+    store: Store,
+    seeds_dir: Path,
+    model: str,
+    *,
+    executor: Executor | None = None,
+    progress: ProgressCallback | None = None,
+) -> LoadReport:
+    """Bring the store in line with `seeds_dir`; the store changes only if the whole load succeeds."""
+    started = time.perf_counter()
+    report = LoadReport(before=await store.counts())
+    await _notify(progress, LoadProgress("scanning"))
+    known = await store.document_hashes()
+    scan = await asyncio.to_thread(_scan, seeds_dir, known)
+    report.unchanged, report.skipped = scan.unchanged, scan.skipped
+    present = {a.name for a in scan.to_parse} | set(scan.unchanged) | {s.name for s in scan.skipped}
+    report.removed = sorted(name for name in known if name not in present)
+    for article in scan.to_parse:
+        (report.changed if article.name in known else report.added).append(article.name)
+
+    taxonomy_path = seeds_dir / TOPICS_FILE
+    parsed = await _parse(scan.to_parse, model, taxonomy_path, executor, progress)
+    await _notify(progress, LoadProgress("swapping", len(parsed), len(parsed)))
+    await store.apply(CorpusChange(parsed=parsed, removed=report.removed))
+    report.problems += await _load_reference_data(store, seeds_dir)
+    report.after = await store.counts()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+async def _parse(
+    articles: list[Article],
+    model: str,
+    taxonomy_path: Path,
+    executor: Executor | None,
+    progress: ProgressCallback | None,
+) -> list[tuple[Article, list[Statement]]]:
+    loop = asyncio.get_running_loop()
+    parsed: list[tuple[Article, list[Statement]]] = []
+    total = len(articles)
+    await _notify(progress, LoadProgress("parsing", 0, total))
+    for start in range(0, total, PARSE_BATCH):
+        batch = articles[start : start + PARSE_BATCH]
+        parsed += await loop.run_in_executor(executor, parse_batch, batch, model, taxonomy_path)
+        await _notify(progress, LoadProgress("parsing", len(parsed), total))
+    return parsed
+
+
+async def _load_reference_data(store: Store, seeds_dir: Path) -> list[str]:
+    """Members and topics reload with the corpus; a file with an invalid row keeps the old data."""
+    problems: list[str] = []
+    members_path = seeds_dir / MEMBERS_FILE
+    if members_path.is_file():
+        events, member_problems = load_members(members_path)
+        problems += member_problems
+        if not member_problems:
+            await store.replace_membership(events)
+    topics_path = seeds_dir / TOPICS_FILE
+    if topics_path.is_file():
+        taxonomy, topic_problems = load_taxonomy(topics_path)
+        problems += topic_problems
+        if not topic_problems:
+            await store.replace_topics((t.name, t.description, t.keywords) for t in taxonomy.topics)
+    return problems
+
+
+async def _notify(progress: ProgressCallback | None, update: LoadProgress) -> None:
+    if progress is None:
+        return
+    result = progress(update)
+    if result is not None:
+        await result

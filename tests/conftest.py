@@ -1,0 +1,39 @@
+"""Fixtures shared by the whole suite: the real spaCy model, the shared eval data, a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from bot.corpus.nlp import load_nlp
+from bot.store import Store
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT_ROOT.parent / "shared"
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """The real model, loaded once for the session."""
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def shared_eval() -> Path:
+    """../shared/eval, or a clean skip where it is absent."""
+    path = SHARED / "eval"
+    if not (path / "score.py").is_file():
+        pytest.skip("../shared/eval is not present")
+    return path
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """An empty store on a real SQLite file."""
+    opened = await Store.open(tmp_path / "scobot.db")
+    yield opened
+    await opened.close()

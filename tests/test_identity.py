@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from bot.corpus.identity import Speaker, SpeakerDirectory, name_words
+
+
+def test_titles_and_script_do_not_change_a_name() -> None:
+    assert name_words("President Xi Jinping") == {"xi", "jinping"}
+    assert name_words("Mr. Dvořák") == {"dvorak"}
+
+
+def test_shorter_and_fuller_names_are_one_person_whichever_comes_first() -> None:
+    directory = SpeakerDirectory()
+    first = directory.resolve("Xi", "person")
+    assert directory.resolve("Xi Jinping", "person") is first
+    assert directory.resolve("President Xi", "person") is first
+    assert first.name == "Xi Jinping"
+    assert "Xi" in first.aliases
+
+
+def test_two_people_who_share_a_surname_stay_two() -> None:
+    directory = SpeakerDirectory()
+    ming = directory.resolve("Zhang Ming", "person")
+    haizhou = directory.resolve("Zhang Haizhou", "person")
+    bare = directory.resolve("Zhang", "person")
+    assert len({ming.id, haizhou.id, bare.id}) == 3
+
+
+def test_organizations_only_match_exactly() -> None:
+    directory = SpeakerDirectory()
+    ministry = directory.resolve("Chinese Foreign Ministry", "organization")
+    assert directory.resolve("chinese foreign ministry", "organization") is ministry
+    assert directory.resolve("Foreign Ministry", "organization") is not ministry
+
+
+def test_known_speakers_keep_their_ids() -> None:
+    directory = SpeakerDirectory([Speaker(7, "Vladimir Norov", "person", {"Norov"})])
+    assert directory.resolve("Norov", "person").id == 7
+    assert directory.resolve("Someone Else", "person").id == 8
