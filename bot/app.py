@@ -1,0 +1,143 @@
+"""The composition root: builds the Application and registers every handler, in one visible order."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.search import Searcher
+from bot.services import SERVICES_KEY, Services
+from bot.store import Store
+from handlers import catalog, inline, members, quote, start, timeline
+from handlers.channel import channel_dispatcher
+from handlers.common import reply
+from handlers.errors import on_error
+
+logger = logging.getLogger(__name__)
+
+# How often a running bot checks whether `scobot load` or /reload changed the corpus.
+CORPUS_POLL_SECONDS = 3.0
+
+# The commands, in the order /help and Telegram's menu show them; channels get the same set.
+COMMANDS = {
+    "start": (start.start, "What this bot can do"),
+    "quote": (quote.quote, "Statements by speaker, topic, country or words"),
+    "members": (members.members, "SCO members, observers and partners"),
+    "timeline": (timeline.timeline, "Statements and events in date order"),
+    "speakers": (catalog.speakers, "Everyone quoted, with counts"),
+    "topics": (catalog.topics, "The topics, with counts"),
+    "source": (quote.source, "A statement's paragraph in its article"),
+    "help": (start.help_command, "How to use the bot"),
+}
+
+
+def build_application(
+    settings: Settings, store: Store, *, request: BaseRequest | None = None, updates_request: BaseRequest | None = None
+) -> Application:
+    """The whole bot. `request` replaces HTTP (the local chat uses this), otherwise the Bot API is used."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token or "0:local")
+        .base_url(settings.bot_api_base_url)
+        .base_file_url(settings.bot_api_base_url.replace("/bot", "/file/bot", 1))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                allow_sending_without_reply=True,
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .concurrent_updates(True)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(updates_request or request)
+    application = builder.build()
+    application.bot_data[SERVICES_KEY] = Services(settings=settings, store=store, searcher=Searcher(store))
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    # Group -1 sees every update first and never stops it: counting for /stats.
+    application.add_handler(TypeHandler(object, _count_update), group=-1)
+
+    # Commands. CommandHandler answers /quote and /quote@thisbot, and ignores /quote@otherbot.
+    for name, (callback, _) in COMMANDS.items():
+        application.add_handler(CommandHandler(name, callback))
+    # Channel posts never reach CommandHandler, so the same commands are dispatched by hand.
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.CHANNEL_POSTS & filters.COMMAND,
+            channel_dispatcher({name: callback for name, (callback, _) in COMMANDS.items()}),
+        )
+    )
+
+    # Buttons. Each pattern owns one prefix of callback data; the data is "prefix|…" and at most 64 bytes.
+    application.add_handler(CallbackQueryHandler(quote.on_card_button, pattern=r"^q\|"))
+    application.add_handler(CallbackQueryHandler(quote.on_source_button, pattern=r"^src\|\d+$"))
+    application.add_handler(CallbackQueryHandler(quote.on_random_button, pattern=r"^rnd$"))
+    application.add_handler(CallbackQueryHandler(timeline.on_timeline_button, pattern=r"^tl\|"))
+    application.add_handler(CallbackQueryHandler(members.on_country_button, pattern=r"^mc\|"))
+    application.add_handler(CallbackQueryHandler(catalog.on_speakers_button, pattern=r"^sp\|all\|\d+$"))
+    application.add_handler(CallbackQueryHandler(quote.on_noop_button))  # stale or unknown buttons
+
+    application.add_handler(InlineQueryHandler(inline.inline_query))
+
+    # Order matters: these catch what nothing above took, so they come last.
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, _unknown_command))
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, _plain_text))
+
+    application.add_error_handler(on_error)
+
+
+async def _post_init(application: Application) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    await services.searcher.refresh()
+    commands = [BotCommand(name, description) for name, (_, description) in COMMANDS.items()]
+    await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
+    await application.bot.set_my_commands(
+        [c for c in commands if c.command != "start"], scope=BotCommandScopeAllGroupChats()
+    )
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _refresh_corpus, interval=timedelta(seconds=CORPUS_POLL_SECONDS), name="corpus-refresh"
+        )
+
+
+async def _refresh_corpus(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services: Services = context.bot_data[SERVICES_KEY]
+    if await services.searcher.refresh():
+        logger.info("corpus version %s is now serving", services.searcher.index.version)
+
+
+async def _count_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    context.bot_data[SERVICES_KEY].updates_handled += 1
+
+
+async def _unknown_command(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, "I don't know that command. /help lists what I can do.")  # type: ignore[arg-type]
+
+
+async def _plain_text(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # In a private chat, plain words are a search: nobody should have to remember /quote.
+    await quote.quote(update, context)  # type: ignore[arg-type]

@@ -1,0 +1,201 @@
+"""The `scobot` command: parse, load, eval, and running the bot. `scobot --help` lists everything."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.corpus.models import Statement
+from bot.loading import LoadProgress, LoadReport, load_corpus
+from bot.logs import configure_logging
+
+if TYPE_CHECKING:
+    from bot.store import Store
+
+DEFAULT_EVAL_DIR = Path("../shared/eval")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"scobot: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level_number, [settings.token or ""])
+    try:
+        return int(args.handler(args, settings) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scobot", description="Who said what about the Shanghai Cooperation Organization."
+    )
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    parse = commands.add_parser("parse", help="extract statements from article files or folders")
+    parse.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a seed file or a folder of them")
+    parse.add_argument("--json", action="store_true", help="JSON Lines on stdout, one statement a line")
+    parse.set_defaults(handler=_parse)
+
+    load = commands.add_parser("load", help="build or update the database from SEEDS_DIR")
+    load.set_defaults(handler=_load)
+
+    evaluate = commands.add_parser("eval", help="score extraction against the gold sets")
+    evaluate.add_argument(
+        "--eval-dir",
+        type=Path,
+        default=DEFAULT_EVAL_DIR,
+        help="folder of gold sets (default: ../shared/eval)",
+    )
+    evaluate.set_defaults(handler=_eval)
+
+    ask = commands.add_parser("ask", help='run one message through the bot locally, e.g. "/quote norov"')
+    ask.add_argument("message", help="a command or words, as a user would send them")
+    ask.set_defaults(handler=_ask)
+
+    chat = commands.add_parser("chat", help="chat with the bot locally, without Telegram")
+    chat.set_defaults(handler=_chat)
+
+    run = commands.add_parser(
+        "run", help="start the Telegram bot (polling, or a webhook with WEBHOOK_URL); without BOT_TOKEN, the local chat"
+    )
+    run.set_defaults(handler=_run)
+    return parser
+
+
+def _parse(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.corpus.nlp import load_nlp
+    from bot.corpus.pipeline import cached_taxonomy, extract_statements
+    from bot.corpus.reader import read_articles
+
+    missing = [str(p) for p in args.paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        print(f"scobot: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    articles, skipped = read_articles(args.paths)
+    for bad in skipped:
+        print(f"skipped {bad.name}: {bad.reason}", file=sys.stderr)
+    taxonomy = cached_taxonomy(settings.seeds_dir / "topics.toml")
+    for article, statements in extract_statements(load_nlp(settings.spacy_model), articles, taxonomy):
+        if args.json:
+            for statement in statements:
+                print(json.dumps(statement.as_json(), ensure_ascii=False))
+        else:
+            _print_listing(article.name, article.date, article.outlet, statements)
+    return 0
+
+
+def _print_listing(name: str, published: object, outlet: str | None, statements: list[Statement]) -> None:
+    header = ", ".join(str(part) for part in (published or "date unknown", outlet) if part)
+    print(f"{name} ({header}): {len(statements)} statements")
+    for statement in statements:
+        speaker = statement.speaker or "unattributed"
+        if statement.speaker_role:
+            speaker += f" ({statement.speaker_role})"
+        text = f"“{statement.text}”" if statement.kind == "direct" else statement.text
+        print(f"  [{statement.kind}] {speaker}, {statement.cue}: {text}")
+        tags = statement.topics + statement.countries
+        if tags:
+            print(f"      tags: {', '.join(tags)}")
+    print()
+
+
+def _load(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.seeds_dir.is_dir():
+        print(f"scobot: SEEDS_DIR {settings.seeds_dir} is not a folder", file=sys.stderr)
+        return 2
+    report = asyncio.run(_load_into_store(settings))
+    print(format_load_report(report))
+    return 0
+
+
+async def _load_into_store(settings: Settings) -> LoadReport:
+    from bot.store import Store
+
+    show = _terminal_progress if sys.stderr.isatty() else None
+    async with await Store.open(settings.database_path) as store:
+        report = await load_corpus(store, settings.seeds_dir, settings.spacy_model, progress=show)
+    if show:
+        print(file=sys.stderr)
+    return report
+
+
+def _terminal_progress(update: LoadProgress) -> None:
+    if update.total:
+        width = 30
+        filled = width * update.done // update.total
+        bar = "█" * filled + "·" * (width - filled)
+        print(f"\r{update.stage:<9} {bar} {update.done}/{update.total}", end="", file=sys.stderr, flush=True)
+    else:
+        print(f"\r{update.stage}…", end="", file=sys.stderr, flush=True)
+
+
+def format_load_report(report: LoadReport) -> str:
+    after = report.after
+    before = report.before
+    lines = [
+        f"articles: {after.documents if after else 0} "
+        f"({len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed, "
+        f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped)",
+        f"statements: {before.statements if before else 0} → {after.statements if after else 0}",
+        f"speakers: {before.speakers if before else 0} → {after.speakers if after else 0}",
+    ]
+    lines += [f"skipped {bad.name}: {bad.reason}" for bad in report.skipped]
+    lines += [f"problem: {problem}" for problem in report.problems]
+    lines.append(f"took {report.seconds:.1f} s")
+    return "\n".join(lines)
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.corpus.evaluation import format_table, run_eval
+    from bot.corpus.nlp import load_nlp
+
+    if not (args.eval_dir / "score.py").is_file():
+        print(f"scobot: no gold sets at {args.eval_dir} (expected score.py there)", file=sys.stderr)
+        return 2
+    print(format_table(run_eval(args.eval_dir, load_nlp(settings.spacy_model))))
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.local import ask
+
+    return asyncio.run(_with_store(settings, lambda store: ask(settings, store, args.message)))
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.local import chat_loop
+
+    return asyncio.run(_with_store(settings, lambda store: chat_loop(settings, store)))
+
+
+async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> int:
+    from bot.store import Store
+
+    async with await Store.open(settings.database_path) as store:
+        return await work(store)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.token:
+        print("scobot: BOT_TOKEN is not set, so this is the local chat. Set BOT_TOKEN in .env for Telegram.\n")
+        return _chat(args, settings)
+    from bot.runner import run_bot
+
+    return run_bot(settings)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Thin Telegram callbacks: each asks search and the store, then renders. No SQL, no parsing here."""

@@ -1,0 +1,61 @@
+"""Inline mode: `@bot norov` in any chat answers with statement cards, 50 a page."""
+
+from __future__ import annotations
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.constants import InlineQueryLimit, ParseMode
+from telegram.ext import ContextTypes
+from telegram.helpers import create_deep_linked_url
+
+from bot.store import StoredStatement
+from handlers import render
+from handlers.common import services
+
+PAGE_SIZE = InlineQueryLimit.RESULTS
+MAX_PAGES = 10
+CACHE_SECONDS = 30
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.inline_query
+    if query is None:
+        return
+    svc = services(context)
+    text = " ".join(query.query.split())
+    page = int(query.offset) if query.offset.isdigit() else 0
+    ids: list[int] = []
+    if not text:
+        ids = await svc.store.ids_by_date(limit=PAGE_SIZE * MAX_PAGES)
+    else:
+        found = await svc.searcher.find(text)
+        if found.ids:
+            ids = list(found.ids)
+        for match in found.resolution.matches if found.resolution.ambiguous else ():
+            # "zhang" in inline mode: every Zhang's statements, since there are no buttons to choose with.
+            ids += await svc.searcher.ids(f"s:{match.target.key}") or [] if match.target.kind == "speaker" else []
+    statements = await svc.store.statements(ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+    results = [_result(statement, context.bot.username) for statement in statements]
+    if page >= MAX_PAGES:
+        results = []
+    # With a callable, auto_pagination offers a next page whenever this one is not empty; building only
+    # the page asked for keeps a query from fetching results it will not send.
+    await query.answer(lambda _page: results, auto_pagination=True, cache_time=CACHE_SECONDS)
+
+
+def _result(statement: StoredStatement, bot_username: str) -> InlineQueryResultArticle:
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Open in bot", url=create_deep_linked_url(bot_username, f"s_{statement.id}"))]]
+    )
+    return InlineQueryResultArticle(
+        id=str(statement.id),
+        title=render.clip(statement.speaker or "Unattributed", 60),
+        description=render.clip(statement.text, 120),
+        input_message_content=InputTextMessageContent(render.statement_card(statement), parse_mode=ParseMode.HTML),
+        reply_markup=keyboard,
+    )

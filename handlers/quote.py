@@ -1,0 +1,119 @@
+"""/quote: the best-matching statements, one card at a time, with paging, source and more-by buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.search import Found
+from handlers import render
+from handlers.common import command_query, reply, services, show
+
+EMPTY_CORPUS = "The corpus is empty. An admin can load articles with /reload."
+EXPIRED = "That search has expired. Send the command again, please."
+
+
+async def quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = command_query(update)
+    if not query:
+        await random_quote(update, context)
+        return
+    found = await services(context).searcher.find(query)
+    await present(update, context, found, "q", show_card)
+
+
+async def random_quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    statement = await services(context).store.random_statement()
+    if statement is None:
+        await show(update, EMPTY_CORPUS)
+        return
+    keyboard = render.card_keyboard("", 0, 1, statement)
+    keyboard = InlineKeyboardMarkup(
+        [*keyboard.inline_keyboard, [InlineKeyboardButton("🎲 Another", callback_data=render.callback("rnd"))]]
+    )
+    await show(update, render.statement_card(statement), keyboard)
+
+
+ShowFirst = Callable[[Update, ContextTypes.DEFAULT_TYPE, str, int], Awaitable[None]]
+
+
+async def present(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, found: Found, view: str, show_first: ShowFirst
+) -> None:
+    """Show a search's first result with `show_first`, or ask what was meant with `view` buttons."""
+    if found.key and found.ids:
+        await show_first(update, context, found.key, 0)
+        return
+    resolution = found.resolution
+    query = resolution.query
+    if resolution.ambiguous:
+        targets = [match.target for match in resolution.matches]
+        await reply(update, render.ambiguous(query), render.choices_keyboard(view, targets))
+    elif resolution.suggestions and resolution.suggestions[0].score > 0:
+        targets = [match.target for match in resolution.suggestions]
+        await reply(update, render.weak_match(query), render.choices_keyboard(view, targets))
+    else:
+        targets = [match.target for match in resolution.suggestions]
+        keyboard = render.choices_keyboard(view, targets) if targets else None
+        await reply(update, render.nothing_found(query, resolution), keyboard)
+
+
+async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, position: int) -> None:
+    svc = services(context)
+    ids = await svc.searcher.ids(key)
+    if ids is None:
+        await show(update, EXPIRED)
+        return
+    if not ids:
+        await show(update, f"No statements for {escape(svc.searcher.title(key))} any more.")
+        return
+    position %= len(ids)
+    statement = await svc.store.statement(ids[position])
+    if statement is None:
+        await show(update, EXPIRED)
+        return
+    text = render.statement_card(statement, position, len(ids))
+    await show(update, text, render.card_keyboard(key, position, len(ids), statement))
+
+
+async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback data "q|<selection key>|<position>"."""
+    _, key, position = update.callback_query.data.split("|")  # type: ignore[union-attr]
+    await show_card(update, context, key, int(position))
+
+
+async def on_random_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await random_quote(update, context)
+
+
+async def on_source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback data "src|<statement id>": the paragraph, as a new message so the card stays."""
+    query = update.callback_query
+    statement_id = int(query.data.split("|")[1])  # type: ignore[union-attr]
+    source = await services(context).store.source(statement_id)
+    await query.answer()  # type: ignore[union-attr]
+    text = render.source_view(source) if source else f"Statement #{statement_id} is no longer in the corpus."
+    if query.message is not None and query.message.is_accessible:  # type: ignore[union-attr]
+        await query.message.reply_text(text)  # type: ignore[union-attr]
+    else:
+        await query.edit_message_text(text)  # type: ignore[union-attr]
+
+
+async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/source <id>"""
+    argument = command_query(update).lstrip("#")
+    if not argument.isdigit():
+        await reply(update, "Usage: <code>/source 42</code>, with the number shown under a statement.")
+        return
+    found = await services(context).store.source(int(argument))
+    if found is None:
+        await reply(update, f"There is no statement #{escape(argument)}.")
+        return
+    await reply(update, render.source_view(found))
+
+
+async def on_noop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.callback_query.answer()  # type: ignore[union-attr]

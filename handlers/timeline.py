@@ -1,0 +1,75 @@
+"""/timeline: statements and membership events in date order, a page at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.corpus.members import MembershipEvent
+from handlers import render
+from handlers.common import command_query, services, show
+from handlers.members import STATUS_LABELS
+from handlers.quote import EMPTY_CORPUS, EXPIRED, present
+
+PAGE_SIZE = 8
+
+
+async def timeline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = command_query(update)
+    if not query:
+        await show_timeline_page(update, context, "a", 0)
+        return
+    found = await services(context).searcher.find(query, kinds=("speaker", "topic", "country", "year"))
+    await present(update, context, found, "tl", show_timeline_page)
+
+
+async def show_timeline_page(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, page: int) -> None:
+    svc = services(context)
+    ids = await svc.searcher.ids(key)
+    if ids is None:
+        await show(update, EXPIRED)
+        return
+    events = _events_for(key, await svc.store.membership())
+    if not ids and not events:
+        await show(update, EMPTY_CORPUS if key == "a" else "Nothing to show on this timeline.")
+        return
+    ordered = await svc.store.sort_by_date(ids)
+    pages = max(1, -(-len(ordered) // PAGE_SIZE))
+    page %= pages
+    statements = await svc.store.statements(ordered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+    dated = [s.date for s in statements if s.date]
+    # Membership events sit among the statements of their dates; the first and last pages take the rest.
+    start = min(dated) if dated and page > 0 else date.min
+    end = max(dated) if dated and page < pages - 1 else date.max
+    entries = [(s.date or date.min, render.statement_line(s)) for s in statements]
+    entries += [(e.since, _event_line(e)) for e in events if start <= e.since <= end]
+    entries.sort(key=lambda entry: entry[0])
+    title = escape(svc.searcher.title(key))
+    header = f"🗓 <b>Timeline: {title}</b> · {len(ordered)} statements"
+    text = render.fit_lines(header, [line for _, line in entries])
+    await show(update, text, render.page_keyboard("tl", key, page, pages))
+
+
+async def on_timeline_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback data "tl|<selection key>|<page>"."""
+    _, key, page = update.callback_query.data.split("|")  # type: ignore[union-attr]
+    await show_timeline_page(update, context, key, int(page))
+
+
+def _events_for(key: str, events: list[MembershipEvent]) -> list[MembershipEvent]:
+    kind, _, value = key.partition(":")
+    if kind == "a":
+        return events
+    if kind == "c":
+        return [e for e in events if e.country == value]
+    if kind == "y" and value.isdigit():
+        return [e for e in events if e.since.year == int(value)]
+    return []
+
+
+def _event_line(event: MembershipEvent) -> str:
+    status = STATUS_LABELS.get(event.status, event.status).rstrip("s").lower()
+    return f"<code>{event.since.isoformat()}</code> 🏛 <b>{escape(event.country)}</b> becomes an SCO {escape(status)}"
