@@ -45,10 +45,11 @@ def fold(text: str) -> str:
 
 def fts_expression(query: str, any_word: bool = False) -> str | None:
     """A safe FTS5 expression for the words of `query`; operators and quotes never pass through."""
-    words = fold(query).split()[:12]
+    # Single letters match nearly every row, and a prefix search only helps on longer words.
+    words = [word for word in fold(query).split() if len(word) > 1][:12]
     if not words:
         return None
-    return (" OR " if any_word else " ").join(f'"{word}"*' for word in words)
+    return (" OR " if any_word else " ").join(f'"{word}"*' if len(word) > 3 else f'"{word}"' for word in words)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,3 +37,12 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
     opened = await Store.open(tmp_path / "scobot.db")
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+async def sample_store(store: Store) -> Store:
+    """A store holding the hand-written sample corpus of `tests.auxil.corpus`."""
+    from tests.auxil.corpus import fill
+
+    await fill(store)
+    return store

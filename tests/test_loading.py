@@ -1,0 +1,83 @@
+"""Loads against a real SQLite file and the real model: incremental, atomic, and forgiving of bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import loading
+from bot.corpus.nlp import DEFAULT_MODEL
+from bot.loading import LoadProgress, load_corpus
+from bot.store import Store
+
+
+def write(folder: Path, name: str, speaker: str, claim: str) -> None:
+    (folder / name).write_text(f" date 2024-01-0{len(name) % 9 + 1} {speaker} said that {claim}.\n")
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    write(folder, "a.txt", "Foreign Minister Ann Lee", "the bloc will grow next year")
+    write(folder, "b.txt", "Ambassador Bo Chen", "trade with Kazakhstan doubled")
+    return folder
+
+
+async def speakers(store: Store) -> set[str]:
+    return {s.name for s in await store.speaker_names()}
+
+
+async def test_a_first_load_then_changes_are_applied_incrementally(store: Store, seeds: Path) -> None:
+    updates: list[LoadProgress] = []
+    first = await load_corpus(store, seeds, DEFAULT_MODEL, progress=updates.append)
+    assert (first.added, first.changed, first.removed) == (["a.txt", "b.txt"], [], [])
+    assert await speakers(store) == {"Ann Lee", "Bo Chen"}
+    assert [u.stage for u in updates] == ["scanning", "parsing", "parsing", "swapping"]
+
+    write(seeds, "b.txt", "Ambassador Cy Dunn", "energy prices will fall")
+    (seeds / "a.txt").unlink()
+    write(seeds, "c.txt", "Minister Ed Fox", "security talks went well")
+    (seeds / "bad.txt").write_bytes(b"\xff\xfe\xfa")
+    second = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert (second.added, second.changed, second.removed, second.unchanged) == (["c.txt"], ["b.txt"], ["a.txt"], [])
+    assert [s.name for s in second.skipped] == ["bad.txt"]
+    assert await speakers(store) == {"Cy Dunn", "Ed Fox"}
+    assert second.before and second.after and second.before.statements == second.after.statements == 2
+
+    third = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert third.unchanged == ["b.txt", "c.txt"] and not third.added and not third.changed
+
+
+async def test_a_load_that_fails_midway_leaves_the_old_corpus(
+    store: Store, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await load_corpus(store, seeds, DEFAULT_MODEL)
+    version = await store.corpus_version()
+    write(seeds, "b.txt", "Ambassador Cy Dunn", "energy prices will fall")
+
+    def broken_parse(*args: object) -> object:
+        raise RuntimeError("the parser died")
+
+    monkeypatch.setattr(loading, "parse_batch", broken_parse)
+    with pytest.raises(RuntimeError, match="the parser died"):
+        await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert await speakers(store) == {"Ann Lee", "Bo Chen"}
+    assert await store.corpus_version() == version
+    assert await store.integrity_check() == "ok"
+
+
+async def test_reference_files_load_and_an_invalid_row_keeps_the_old_data(store: Store, seeds: Path) -> None:
+    (seeds / "members.csv").write_text(
+        "country,iso2,status,since,until,source\nChina,CN,member,2001-06-15,,https://example.org/a\n"
+    )
+    report = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert report.problems == []
+    assert [e.country for e in await store.membership()] == ["China"]
+    (seeds / "members.csv").write_text(
+        "country,iso2,status,since,until,source\nIndia,IN,memebr,2017-06-09,,https://example.org/b\n"
+    )
+    report = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert len(report.problems) == 1 and report.problems[0].startswith("members.csv:2:")
+    assert [e.country for e in await store.membership()] == ["China"]

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.search import Searcher, SearchIndex, fold, fts_expression
+from bot.store import Store
+
+
+@pytest.fixture
+async def searcher(sample_store: Store) -> Searcher:
+    found = Searcher(sample_store)
+    assert await found.refresh()
+    return found
+
+
+def speaker_label(searcher: Searcher, query: str) -> str | None:
+    target = searcher.index.resolve(query).best
+    return target.label if target and target.kind == "speaker" else None
+
+
+@pytest.mark.parametrize(
+    ("query", "speaker"),
+    [
+        ("norov", "Vladimir Norov"),
+        ("Vladimir Norov", "Vladimir Norov"),
+        ("norrov", "Vladimir Norov"),  # a typo
+        ("Норов", "Vladimir Norov"),  # Cyrillic
+        ("习近平", "Xi Jinping"),  # Chinese
+        ("xi", "Xi Jinping"),
+        ("secretary general", "Vladimir Norov"),  # a role
+        ("chinese foreign ministry", "Chinese Foreign Ministry"),
+    ],
+)
+async def test_speakers_are_found_by_name_typo_script_and_role(searcher: Searcher, query: str, speaker: str) -> None:
+    assert speaker_label(searcher, query) == speaker
+
+
+async def test_a_shared_surname_is_offered_as_a_choice(searcher: Searcher) -> None:
+    resolution = searcher.index.resolve("zhang")
+    assert resolution.ambiguous
+    assert {m.target.label for m in resolution.matches} == {"Zhang Ming", "Zhang Haizhou"}
+
+
+async def test_topics_and_countries_resolve(searcher: Searcher) -> None:
+    assert searcher.index.resolve("trade").best.label == "Economy & trade"  # type: ignore[union-attr]
+    assert searcher.index.resolve("Iranian", kinds=("country",)).best.label == "Iran"  # type: ignore[union-attr]
+    assert searcher.index.resolve("2023", kinds=("year",)).best.key == "2023"  # type: ignore[union-attr]
+
+
+async def test_a_short_query_does_not_fuzzily_match_everything(searcher: Searcher) -> None:
+    resolution = searcher.index.resolve("us")
+    assert all(match.target.kind == "country" for match in resolution.matches)
+    assert not resolution.suggestions
+
+
+async def test_find_returns_statements_newest_first(searcher: Searcher) -> None:
+    found = await searcher.find("norov")
+    statements = await searcher.store.statements(list(found.ids))
+    assert [s.speaker for s in statements] == ["Vladimir Norov", "Vladimir Norov"]
+    assert found.key is not None and found.key.startswith("s:")
+
+
+async def test_words_that_name_nothing_fall_back_to_full_text(searcher: Searcher) -> None:
+    found = await searcher.find("cooperation deepen")
+    assert found.key is not None and found.key.startswith("x:")
+    [statement] = await searcher.store.statements(list(found.ids))
+    assert statement.text == "security cooperation must deepen"
+    assert await searcher.ids(found.key) == list(found.ids)
+
+
+async def test_nothing_found_still_suggests_something(searcher: Searcher) -> None:
+    found = await searcher.find("qwxzv")
+    assert not found.ids
+    assert found.resolution.suggestions
+
+
+async def test_unknown_selection_keys_are_none_not_errors(searcher: Searcher) -> None:
+    assert await searcher.ids("x:000000000000") is None
+    assert await searcher.ids("zz:1") is None
+    assert await searcher.ids("s:notanumber") is None
+
+
+async def test_the_index_is_rebuilt_only_when_the_corpus_changes(searcher: Searcher) -> None:
+    before = searcher.index
+    assert not await searcher.refresh()
+    assert searcher.index is before
+    await searcher.store.replace_membership([])
+    assert await searcher.refresh()
+
+
+@pytest.mark.parametrize(
+    "hostile", ['"', "a AND b", "NEAR(x y)", "x*", "^start", "(unbalanced", "' OR 1=1 --", "\x00", "🙂"]
+)
+async def test_fts_syntax_in_queries_is_never_passed_through(searcher: Searcher, hostile: str) -> None:
+    expression = fts_expression(hostile)
+    if expression is not None:
+        await searcher.store.ids_by_text(expression)  # must not raise
+    await searcher.find(hostile)
+
+
+def test_fold_transliterates_and_splits_camel_case() -> None:
+    assert fold("XiJinPing") == "xi jin ping"
+    assert fold("Норов!") == "norov"
+    assert fold("  ") == ""
+
+
+def test_an_empty_index_answers_nothing() -> None:
+    assert SearchIndex().resolve("anything").best is None
