@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.search import Searcher
 from bot.services import SERVICES_KEY, Services
 from bot.store import Store
-from handlers import catalog, inline, members, quote, start, timeline
+from handlers import admin, catalog, inline, members, quote, start, timeline
 from handlers.channel import channel_dispatcher
 from handlers.common import reply
 from handlers.errors import on_error
@@ -47,6 +47,8 @@ COMMANDS = {
     "source": (quote.source, "A statement's paragraph in its article"),
     "help": (start.help_command, "How to use the bot"),
 }
+# Operators' commands: registered like the rest, but not advertised in Telegram's menu.
+ADMIN_COMMANDS = {"reload": admin.reload, "stats": admin.stats}
 
 
 def build_application(
@@ -82,15 +84,15 @@ def register_handlers(application: Application) -> None:
     application.add_handler(TypeHandler(object, _count_update), group=-1)
 
     # Commands. CommandHandler answers /quote and /quote@thisbot, and ignores /quote@otherbot.
-    for name, (callback, _) in COMMANDS.items():
+    everything = {name: callback for name, (callback, _) in COMMANDS.items()} | ADMIN_COMMANDS
+    for name, callback in everything.items():
         application.add_handler(CommandHandler(name, callback))
     # Channel posts never reach CommandHandler, so the same commands are dispatched by hand.
     application.add_handler(
-        MessageHandler(
-            filters.UpdateType.CHANNEL_POSTS & filters.COMMAND,
-            channel_dispatcher({name: callback for name, (callback, _) in COMMANDS.items()}),
-        )
+        MessageHandler(filters.UpdateType.CHANNEL_POSTS & filters.COMMAND, channel_dispatcher(everything))
     )
+    # An article sent as a document; the handler itself refuses non-admins.
+    application.add_handler(MessageHandler(filters.Document.ALL & ~filters.UpdateType.CHANNEL_POSTS, admin.upload))
 
     # Buttons. Each pattern owns one prefix of callback data; the data is "prefix|…" and at most 64 bytes.
     application.add_handler(CallbackQueryHandler(quote.on_card_button, pattern=r"^q\|"))

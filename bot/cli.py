@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="build or update the database from SEEDS_DIR")
     load.set_defaults(handler=_load)
 
+    reload = commands.add_parser(
+        "reload", help="the same as load; a running bot sees the new corpus within seconds, without a restart"
+    )
+    reload.set_defaults(handler=_load)
+
     evaluate = commands.add_parser("eval", help="score extraction against the gold sets")
     evaluate.add_argument(
         "--eval-dir",

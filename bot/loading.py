@@ -8,19 +8,24 @@ until the new one is complete, and a load that fails leaves the old corpus as it
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.corpus.members import load_members
 from bot.corpus.models import Article, SkippedFile, Statement
 from bot.corpus.pipeline import parse_batch
-from bot.corpus.reader import iter_article_paths, read_article
+from bot.corpus.reader import ARTICLE_SUFFIX, iter_article_paths, read_article
 from bot.corpus.topics import load_taxonomy
 from bot.store import CorpusChange, CorpusCounts, Store
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 MEMBERS_FILE = "members.csv"
 TOPICS_FILE = "topics.toml"
@@ -139,7 +144,9 @@ async def _load_reference_data(store: Store, seeds_dir: Path) -> list[str]:
         taxonomy, topic_problems = load_taxonomy(topics_path)
         problems += topic_problems
         if not topic_problems:
-            await store.replace_topics((t.name, t.description, t.keywords) for t in taxonomy.topics)
+            await store.replace_topics(
+                ((t.name, t.description, t.keywords) for t in taxonomy.topics), tag=taxonomy.topics_for
+            )
     return problems
 
 
@@ -149,3 +156,62 @@ async def _notify(progress: ProgressCallback | None, update: LoadProgress) -> No
     result = progress(update)
     if result is not None:
         await result
+
+
+class ReloadBusyError(RuntimeError):
+    """Another reload is running in this process."""
+
+
+async def reload_corpus(services: Services, progress: ProgressCallback | None = None) -> LoadReport:
+    """Reload while the bot serves: its own write connection, one reload at a time, then a fresh index.
+
+    Readers keep the bot's connection, so every query is answered from the old corpus until the load
+    transaction commits; a failed reload changes nothing.
+    """
+    if services.reload_lock.locked():
+        raise ReloadBusyError("a reload is already running")
+    async with services.reload_lock:
+        started = time.strftime("%Y-%m-%d %H:%M:%S")
+        try:
+            async with await Store.open(services.settings.database_path) as writer:
+                report = await load_corpus(
+                    writer,
+                    services.settings.seeds_dir,
+                    services.settings.spacy_model,
+                    executor=services.parse_executor,
+                    progress=progress,
+                )
+        except Exception as exc:
+            services.last_reload = f"{started}: failed ({type(exc).__name__})"
+            raise
+        await services.searcher.refresh()
+        services.last_reload = (
+            f"{started}: ok, {len(report.added)} added, {len(report.changed)} changed, "
+            f"{len(report.removed)} removed, {len(report.skipped)} skipped"
+        )
+        return report
+
+
+_UNSAFE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_UPLOAD_NAME = 100
+
+
+def safe_article_name(name: str) -> str:
+    """A plain file name for an uploaded article: no folders, no hidden files, only safe characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "")
+    stem = base[: -len(ARTICLE_SUFFIX)] if base.lower().endswith(ARTICLE_SUFFIX) else base
+    stem = _UNSAFE_NAME_CHARACTERS.sub("_", stem).strip("._-")[: MAX_UPLOAD_NAME - len(ARTICLE_SUFFIX)]
+    return f"{stem or 'upload-' + str(int(time.time()))}{ARTICLE_SUFFIX}"
+
+
+def save_upload(seeds_dir: Path, name: str, content: bytes) -> Path:
+    """Write an uploaded article into `seeds_dir` under a safe name, atomically; never outside it."""
+    folder = seeds_dir.resolve()
+    target = folder / safe_article_name(name)
+    if target.parent != folder:
+        raise ValueError(f"refusing to write outside {folder}")
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.partial")
+    temporary.write_bytes(content)
+    temporary.replace(target)
+    return target

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -24,3 +25,5 @@ class Services:
     started_at: float = field(default_factory=time.time)
     updates_handled: int = 0
     parse_executor: Executor | None = None
+    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    last_reload: str | None = None

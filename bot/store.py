@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.corpus.identity import Speaker, SpeakerDirectory
 from bot.corpus.members import MembershipEvent
 from bot.corpus.models import Article, Statement
-from bot.corpus.identity import Speaker, SpeakerDirectory
 
 # Each file migrates the schema one version forward; PRAGMA user_version records how far a database got.
 MIGRATIONS: tuple[str, ...] = tuple(
@@ -171,6 +171,8 @@ class Store:
 
     async def apply(self, change: CorpusChange) -> None:
         """Apply one load in a single transaction: replaced and removed documents go, parsed ones come in."""
+        if not change.parsed and not change.removed:
+            return
         await self._db.execute("BEGIN IMMEDIATE")
         try:
             # Statements name their speakers before the speakers table is written at the end.
@@ -268,11 +270,15 @@ class Store:
         await self._set_meta("loaded_at", str(time.time()))
 
     async def replace_membership(self, events: Iterable[MembershipEvent]) -> None:
+        events = list(events)
+        if sorted(events, key=repr) == sorted(await self.membership(), key=repr):
+            return
         await self._db.execute("BEGIN IMMEDIATE")
         try:
             await self._db.execute("DELETE FROM membership")
             await self._db.executemany(
-                "INSERT INTO membership (country, iso2, status, since, until, source, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO membership (country, iso2, status, since, until, source, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         e.country,
@@ -292,14 +298,26 @@ class Store:
             await self._db.execute("ROLLBACK")
             raise
 
-    async def replace_topics(self, topics: Iterable[tuple[str, str, Sequence[str]]]) -> None:
+    async def replace_topics(
+        self, topics: Iterable[tuple[str, str, Sequence[str]]], tag: Callable[[str], list[str]] | None = None
+    ) -> None:
+        """Replace the taxonomy; with `tag`, every statement's topics are worked out again in the same transaction."""
+        rows = [(name, description, json.dumps(list(keywords))) for name, description, keywords in topics]
+        async with self._db.execute("SELECT name, description, keywords FROM topics ORDER BY rowid") as cursor:
+            if [tuple(row) async for row in cursor] == rows:
+                return
         await self._db.execute("BEGIN IMMEDIATE")
         try:
             await self._db.execute("DELETE FROM topics")
-            await self._db.executemany(
-                "INSERT INTO topics (name, description, keywords) VALUES (?, ?, ?)",
-                [(name, description, json.dumps(list(keywords))) for name, description, keywords in topics],
-            )
+            await self._db.executemany("INSERT INTO topics (name, description, keywords) VALUES (?, ?, ?)", rows)
+            if tag is not None:
+                await self._db.execute("DELETE FROM statement_topics")
+                async with self._db.execute("SELECT id, text FROM statements") as cursor:
+                    tagged = [(i, topic) async for i, text in cursor for topic in tag(text)]
+                await self._db.executemany(
+                    "INSERT OR IGNORE INTO statement_topics (statement_id, topic) VALUES (?, ?)", tagged
+                )
+            await self._bump_version()
             await self._db.execute("COMMIT")
         except BaseException:
             await self._db.execute("ROLLBACK")

@@ -74,7 +74,9 @@ def test_load_builds_the_database_and_summarises(workspace: Path, capsys: pytest
     assert "(0 added, 0 changed, 0 removed, 1 unchanged, 1 skipped)" in capsys.readouterr().out
 
 
-def test_an_invalid_setting_stops_with_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_invalid_setting_stops_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("ADMIN_IDS", "alice")
     assert main(["load"]) == 2
     err = capsys.readouterr().err
@@ -83,8 +85,12 @@ def test_an_invalid_setting_stops_with_one_line(monkeypatch: pytest.MonkeyPatch,
 
 def test_help_lists_every_command() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--help"], capture_output=True, text=True, cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}, check=True,
+        [sys.executable, "-m", "bot.cli", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        check=True,
     )
     for command in ("parse", "load", "eval", "ask", "chat", "run"):
         assert command in done.stdout

@@ -81,3 +81,12 @@ async def test_reference_files_load_and_an_invalid_row_keeps_the_old_data(store:
     report = await load_corpus(store, seeds, DEFAULT_MODEL)
     assert len(report.problems) == 1 and report.problems[0].startswith("members.csv:2:")
     assert [e.country for e in await store.membership()] == ["China"]
+
+
+async def test_a_changed_taxonomy_retags_every_statement(store: Store, seeds: Path) -> None:
+    (seeds / "topics.toml").write_text('[[topic]]\nname = "Growth"\nkeywords = ["grow"]\n')
+    await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert [(t.name, t.count) for t in await store.topic_counts()] == [("Growth", 1)]
+    (seeds / "topics.toml").write_text('[[topic]]\nname = "Trade"\nkeywords = ["trade"]\n')
+    await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert [(t.name, t.count) for t in await store.topic_counts()] == [("Trade", 1)]

@@ -5,8 +5,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from bot.corpus.members import MembershipEvent
 
+from bot.corpus.members import MembershipEvent
 from bot.corpus.models import Article, Statement
 from bot.store import SCHEMA_VERSION, CorpusChange, Store
 
