@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from bot.corpus.nlp import load_nlp
 from bot.store import Store
+from tests.auxil.fake_bot_api import FakeBotApi, running_fake_bot_api
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -46,3 +47,16 @@ async def sample_store(store: Store) -> Store:
 
     await fill(store)
     return store
+
+
+@pytest.fixture(autouse=True)
+def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PTB 22 warns on every int time period unless opted into timedeltas; opt in to stay quiet.
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
+@pytest.fixture
+async def fake_api() -> AsyncIterator[FakeBotApi]:
+    """A fake Telegram Bot API server on 127.0.0.1, owned by the test."""
+    async with running_fake_bot_api() as server:
+        yield server

@@ -23,10 +23,57 @@ from anyascii import anyascii
 # news names as actors. Dropping the rest keeps "Jersey" or "Guernsey" from counting as countries.
 _NOT_COUNTRIES = frozenset(
     {
-        "AI", "AQ", "AS", "AW", "AX", "BL", "BM", "BQ", "BV", "CC", "CK", "CW", "CX", "EH", "FK", "FO",
-        "GF", "GG", "GI", "GL", "GP", "GS", "GU", "HM", "IM", "IO", "JE", "KY", "MF", "MP", "MQ", "MS",
-        "NC", "NF", "NU", "PF", "PM", "PN", "PR", "RE", "SH", "SJ", "SX", "TC", "TF", "TK", "UM", "VG",
-        "VI", "WF", "YT",
+        "AI",
+        "AQ",
+        "AS",
+        "AW",
+        "AX",
+        "BL",
+        "BM",
+        "BQ",
+        "BV",
+        "CC",
+        "CK",
+        "CW",
+        "CX",
+        "EH",
+        "FK",
+        "FO",
+        "GF",
+        "GG",
+        "GI",
+        "GL",
+        "GP",
+        "GS",
+        "GU",
+        "HM",
+        "IM",
+        "IO",
+        "JE",
+        "KY",
+        "MF",
+        "MP",
+        "MQ",
+        "MS",
+        "NC",
+        "NF",
+        "NU",
+        "PF",
+        "PM",
+        "PN",
+        "PR",
+        "RE",
+        "SH",
+        "SJ",
+        "SX",
+        "TC",
+        "TF",
+        "TK",
+        "UM",
+        "VG",
+        "VI",
+        "WF",
+        "YT",
     }
 )
 
@@ -242,9 +289,7 @@ _CHAR_PATTERNS = {" ": r"\s+", "'": "['’‘]", "-": "[-‐‑‒–—]"}
 
 def _trie_regex(node: dict[str, dict]) -> str:
     branches = [
-        _CHAR_PATTERNS.get(char, re.escape(char)) + _trie_regex(child)
-        for char, child in sorted(node.items())
-        if char
+        _CHAR_PATTERNS.get(char, re.escape(char)) + _trie_regex(child) for char, child in sorted(node.items()) if char
     ]
     if not branches:
         return ""

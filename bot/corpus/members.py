@@ -102,9 +102,7 @@ def current_status(
             held = in_force.get(event.country)
             if held is None or event.since > held.since:
                 in_force[event.country] = event
-    ordered = sorted(
-        in_force.values(), key=lambda e: (STATUSES.index(e.status), e.since, e.country)
-    )
+    ordered = sorted(in_force.values(), key=lambda e: (STATUSES.index(e.status), e.since, e.country))
     return {event.country: (event.status, event.since) for event in ordered}
 
 

@@ -1,0 +1,113 @@
+"""The whole bot over real HTTP against the fake Bot API: private chats, groups, channels, inline mode."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot.logs import configure_logging
+from bot.store import Store
+from tests.auxil import updates
+from tests.auxil.fake_bot_api import Call, FakeBotApi, FaultKind
+from tests.auxil.running_bot import bot_settings, running_bot, services_of
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+async def app(fake_api: FakeBotApi, sample_store: Store, tmp_path: Path) -> AsyncIterator[Application]:
+    async with running_bot(bot_settings(fake_api, tmp_path), sample_store) as application:
+        yield application
+
+
+def sent_to(chat_id: int):  # type: ignore[no-untyped-def]
+    return lambda call: int(call.params["chat_id"]) == chat_id
+
+
+async def reply_to(fake_api: FakeBotApi, update: dict, chat_id: int) -> Call:
+    fake_api.push_update(update)
+    return await fake_api.wait_for("sendMessage", sent_to(chat_id))
+
+
+async def test_start_up_registers_commands_for_private_chats_and_groups(fake_api: FakeBotApi, app: Application) -> None:
+    scopes = {c.params["scope"]["type"]: c.params["commands"] for c in fake_api.calls_to("setMyCommands")}
+    assert set(scopes) == {"all_private_chats", "all_group_chats"}
+    assert {"quote", "members", "timeline", "help"} <= {c["command"] for c in scopes["all_private_chats"]}
+    assert "reload" not in {c["command"] for c in scopes["all_private_chats"]}
+
+
+async def test_private_quote_card_and_paging_buttons(fake_api: FakeBotApi, app: Application) -> None:
+    card = await reply_to(fake_api, updates.private_message("/quote norov"), 1001)
+    assert "<b>Vladimir Norov</b>, SCO Secretary General" in card.params["text"]
+    assert card.params["parse_mode"] == "HTML"
+    message = card.result
+    buttons = fake_api.buttons(1001, message["message_id"])
+    forward = buttons[0][2]["callback_data"]
+    fake_api.push_update(updates.callback_query(forward, message=message))
+    edited = await fake_api.wait_for("editMessageText")
+    assert "2 of 2" in edited.params["text"]
+    await fake_api.wait_for("answerCallbackQuery")
+
+
+async def test_group_commands_addressed_to_us_reply_to_the_asker(fake_api: FakeBotApi, app: Application) -> None:
+    fake_api.push_update(updates.group_message("/quote@someone_else_bot norov"))
+    update = updates.group_message(f"/quote@{fake_api.bot_user.username} xi")
+    answer = await reply_to(fake_api, update, -4001)
+    assert "Xi Jinping" in answer.params["text"]
+    assert answer.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
+    assert len(fake_api.calls_to("sendMessage")) == 1  # the other bot's command got nothing
+
+
+async def test_channel_posts_are_answered_in_the_channel(fake_api: FakeBotApi, app: Application) -> None:
+    answer = await reply_to(fake_api, updates.channel_post("/members"), -1001000000002)
+    assert "Member states" in answer.params["text"]
+
+
+async def test_inline_mode_pages_statements(fake_api: FakeBotApi, app: Application) -> None:
+    fake_api.push_update(updates.inline_query("norov"))
+    answer = await fake_api.wait_for("answerInlineQuery")
+    results = answer.params["results"]
+    assert [r["title"] for r in results] == ["Vladimir Norov", "Vladimir Norov"]
+    assert answer.params["next_offset"] == "1"
+    fake_api.push_update(updates.inline_query("norov", offset="1"))
+    assert (await fake_api.wait_for("answerInlineQuery")).params["results"] == []
+    fake_api.push_update(updates.inline_query(""))
+    newest = (await fake_api.wait_for("answerInlineQuery")).params["results"]
+    assert len(newest) == 6
+
+
+async def test_an_error_is_logged_and_the_user_told(
+    fake_api: FakeBotApi, app: Application, sample_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    await sample_store.close()  # every query now fails
+    answer = await reply_to(fake_api, updates.private_message("/quote norov"), 1001)
+    assert "something went wrong" in answer.params["text"]
+    assert any("handling an update failed" in r.message for r in caplog.records)
+
+
+async def test_updates_are_counted(fake_api: FakeBotApi, app: Application) -> None:
+    await reply_to(fake_api, updates.private_message("/help"), 1001)
+    assert services_of(app).updates_handled >= 1
+
+
+async def test_the_token_never_reaches_the_logs_even_at_debug(
+    fake_api: FakeBotApi, sample_store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = bot_settings(fake_api, tmp_path)
+    configure_logging(logging.DEBUG, [fake_api.token])
+    try:
+        async with running_bot(settings, sample_store):
+            await reply_to(fake_api, updates.private_message("/quote norov"), 1001)
+            fake_api.faults.fail_next("sendMessage", FaultKind.SERVER_ERROR)
+            fake_api.push_update(updates.private_message("/help"))
+            await fake_api.wait_for("sendMessage", include_failed=True)
+    finally:
+        configure_logging(logging.WARNING)
+    err = capsys.readouterr().err
+    assert "getUpdates" in err or "sendMessage" in err  # DEBUG logging really was on
+    assert fake_api.token not in err
+    assert fake_api.token.split(":")[1] not in err
