@@ -22,6 +22,7 @@ from handlers.common import reply, services
 logger = logging.getLogger(__name__)
 
 REFUSED = "Sorry, only the bot's admins can do that."
+BUSY = "A reload is already running; this one was not started."
 # Telegram allows about one edit a second per chat; progress never needs more.
 PROGRESS_INTERVAL_SECONDS = 1.0
 REPORT_NAMES_SHOWN = 10
@@ -45,12 +46,15 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _reload_with_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
+    if svc.reload_lock.locked():
+        await reply(update, BUSY)
+        return
     status = await reply(update, "🔄 Reload: scanning…")
     progress = _ProgressMessage(status)
     try:
         report = await reload_corpus(svc, progress=progress.update)
     except ReloadBusyError:
-        await progress.finish("A reload is already running; this one was not started.")
+        await progress.finish(BUSY)
         return
     except Exception as exc:
         logger.exception("reload failed")
