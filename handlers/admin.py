@@ -5,6 +5,7 @@ Only users in ADMIN_IDS may use them, also in groups; a channel post has no user
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from html import escape
@@ -161,6 +162,6 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         reason = checked.reason if isinstance(checked, SkippedFile) else "too large"
         await reply(update, f"That file is not a usable article: {escape(reason)}.")
         return
-    saved = save_upload(services(context).settings.seeds_dir, name, raw)
+    saved = await asyncio.to_thread(save_upload, services(context).settings.seeds_dir, name, raw)
     await reply(update, f"📥 Saved as <code>{escape(saved.name)}</code>.")
     await _reload_with_progress(update, context)
