@@ -1,11 +1,384 @@
-"""Placeholder until the rule-based extractor lands: finds nothing."""
+"""Statements in one article's parse: direct quotes, reported speech and mixtures, with their speaker.
+
+The rules run paragraph by paragraph, in text order, so that coreference only ever looks back:
+  1. every speech cue outside quotation marks with a speaker-like subject and some content (a clause,
+     the clause it interrupts, or an object for "stressed"/"called for") makes a statement; a quote the
+     content touches is taken whole;
+  2. "According to X, …" makes a statement of the clause it modifies;
+  3. a quote left over joins the statement whose cue shares its sentence, or the previous statement of
+     the paragraph when it opens a sentence ("A," he said. "B."); a paragraph of quotes alone continues
+     the last speaker.
+Everything is linear in the number of tokens apart from short backward scans in coreference.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import bisect
+import re
+from dataclasses import dataclass, field
 
-from bot.corpus.models import Attribution
+from spacy.tokens import Doc, Span, Token
+
+from bot.corpus.content import (
+    according_to,
+    content_of,
+    cue_text,
+    is_cue_verb,
+    leading_content,
+    parenthetical_content,
+    subject_of,
+    trim,
+)
+from bot.corpus.coref import Coreference, Speaker
+from bot.corpus.cues import CONTINUING_PARTICIPLES, MEDIA_WORDS
+from bot.corpus.models import Attribution, StatementKind
+from bot.corpus.quotes import Paragraph, Quote, find_quotes, paragraphs_of
+from bot.corpus.speakers import Mention, describe
+
+# Sources the article will not name ("sources said") do not count; groups that speak ("police said",
+# "experts say", "Democrats argued") do, under the group's own words as the speaker.
+KEEP_ANONYMOUS = False
+_TRANSCRIPT_TURN = re.compile(r"\s*(?:\(|[A-Z][A-Z.' -]{1,30}:)")
+_STRIP = " \t\n,;:\"“”„«»'‘’-—–"
+
+
+@dataclass(slots=True)
+class _Draft:
+    position: int
+    paragraph: int
+    sentence: int
+    pieces: list[tuple[int, int]]
+    quotes: set[int]
+    cue: str
+    speaker: Speaker | None
+    cue_token: int
+    content: set[int] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _Article:
+    """The parse with its paragraphs and quotes, indexed for lookups by token."""
+
+    doc: Doc
+    # `Doc.text` is rebuilt on every access; one copy keeps the rules linear.
+    text: str
+    paragraphs: list[Paragraph]
+    quotes: list[Quote]
+    quote_of: list[int]
+    quotes_in: dict[int, list[int]]
+    coref: Coreference
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Article:
+        text = doc.text
+        paragraphs = paragraphs_of(text)
+        quotes = find_quotes(text, paragraphs)
+        starts = [q.start for q in quotes]
+        quote_of = []
+        for token in doc:
+            k = bisect.bisect_right(starts, token.idx) - 1
+            quote_of.append(k if k >= 0 and token.idx < quotes[k].end else -1)
+        quotes_in: dict[int, list[int]] = {}
+        for index, quote in enumerate(quotes):
+            quotes_in.setdefault(quote.paragraph, []).append(index)
+        return cls(doc, text, paragraphs, quotes, quote_of, quotes_in, Coreference.of(doc))
 
 
 def extract_attributions(doc: Doc) -> list[Attribution]:
-    return []
+    """Every statement in `doc` (the parse of `Article.text`), in text order."""
+    if not len(doc):
+        return []
+    article = _Article.of(doc)
+    para_starts = [p.start for p in article.paragraphs]
+    sentences_by_paragraph: dict[int, list[Span]] = {}
+    for sent in doc.sents:
+        if sent.text.strip():
+            index = max(bisect.bisect_right(para_starts, sent.start_char) - 1, 0)
+            sentences_by_paragraph.setdefault(index, []).append(sent)
+    drafts: list[_Draft] = []
+    for index in range(len(article.paragraphs)):
+        sentences = sentences_by_paragraph.get(index, [])
+        found = _cue_statements(article, index, sentences)
+        _attach_quotes(article, index, sentences, found)
+        found.sort(key=lambda d: d.position)
+        drafts.extend(found)
+    return [a for a in (_finish(article, d) for d in drafts) if a is not None]
+
+
+def _cue_statements(article: _Article, paragraph: int, sentences: list[Span]) -> list[_Draft]:
+    found: list[_Draft] = []
+    for number, sent in enumerate(sentences):
+        candidates: list[tuple[Token, Token, set[int], str]] = []
+        for token in sent:
+            if article.quote_of[token.i] >= 0:
+                continue
+            candidate = _candidate(article, token, sent)
+            if candidate is not None:
+                candidates.append(candidate)
+        candidates = _merge_conjoined(candidates)
+        inside: set[int] = set()
+        # Widest content first: in "X said Y told him that Z", Y's telling is part of what X said.
+        for cue, subject, content, cue_word in sorted(candidates, key=lambda c: -len(c[2])):
+            if cue.i in inside:
+                continue
+            if max(content) < cue.i and any(c[0].i in content and _named_subject(c[1]) for c in candidates):
+                continue  # "A said B, the agency reports": the outlet narrates A's statement
+            mention = describe(subject)
+            if mention is None:
+                continue
+            content = _extend_back(article, sentences, number, cue, content)
+            speaker = _speaker(article, mention, content)
+            if speaker is None or _outlet_narration(cue, speaker):
+                continue
+            inside |= content
+            if speaker is None:
+                continue
+            draft = _draft(article, paragraph, number, cue, content, cue_word, speaker)
+            if draft is not None:
+                found.append(draft)
+                article.coref.reported |= draft.content
+                if speaker.name:
+                    article.coref.heard(cue.i, speaker)
+    return found
+
+
+def _candidate(article: _Article, token: Token, sent: Span) -> tuple[Token, Token, set[int], str] | None:
+    according = according_to(token)
+    if according is not None:
+        source, content = according
+        return (token, source, content, "according to") if content else None
+    if not is_cue_verb(token):
+        return None
+    subject = subject_of(token)
+    if subject is None or article.quote_of[subject.i] >= 0:
+        return None
+    content = content_of(token, subject) or parenthetical_content(token, subject)
+    if not content:
+        content = leading_content(token, subject, sent)
+    frame = set(range(subject.left_edge.i, subject.right_edge.i + 1)) | {token.i}
+    content -= frame
+    if not content:
+        content = _quote_in_sentence(article, token, sent)
+    if not content:
+        return None
+    return token, subject, content, cue_text(token)
+
+
+def _merge_conjoined(
+    candidates: list[tuple[Token, Token, set[int], str]],
+) -> list[tuple[Token, Token, set[int], str]]:
+    """ "X condemned A and highlighted that B": one speaker, one statement."""
+    by_cue = {c[0].i: c for c in candidates}
+    merged: list[tuple[Token, Token, set[int], str]] = []
+    for candidate in candidates:
+        cue = candidate[0]
+        participle = (
+            cue.tag_ == "VBG"
+            and cue.dep_ in {"advcl", "xcomp", "conj"}
+            and not any(c.dep_ == "nsubj" for c in cue.children)
+        )
+        first = by_cue.get(cue.head.i) if cue.dep_ == "conj" or participle else None
+        if first is not None and first is not candidate and candidate[1].i == first[1].i:
+            first[2].update(candidate[2])
+            continue
+        if participle and cue.lemma_.lower() in CONTINUING_PARTICIPLES:
+            continue  # "…, adding that …" after an event, not a statement: nothing to continue
+        merged.append(candidate)
+    return merged
+
+
+def _outlet_narration(cue: Token, speaker: Speaker) -> bool:
+    """A news outlet reporting ("…, state-run X News reported.") is narration, not a statement."""
+    if cue.lemma_.lower() != "report" or speaker.type != "organization" or not speaker.name:
+        return False
+    return any(word.lower() in MEDIA_WORDS for word in speaker.name.split())
+
+
+def _named_subject(subject: Token) -> bool:
+    mention = describe(subject)
+    return mention is not None and mention.kind == "name"
+
+
+def _extend_back(article: _Article, sentences: list[Span], number: int, cue: Token, content: set[int]) -> set[int]:
+    """ "A. B, he highlighted.": one cue closing a paragraph reports the sentences before it too."""
+    if number == 0 or not content or max(content) > cue.i or number != len(sentences) - 1:
+        return content
+    sent = sentences[number]
+    if min(content) > sent.start + 1:
+        return content
+    if any(article.quote_of[i] >= 0 for i in content):
+        return content
+    earlier = {t.i for s in sentences[:number] for t in s}
+    if any(article.quote_of[i] >= 0 for i in earlier):
+        return content
+    return content | earlier
+
+
+def _quote_in_sentence(article: _Article, cue: Token, sent: Span) -> set[int]:
+    """`He said: "…"` parsed without a complement: the nearest quote of the sentence is the content."""
+    indices = [t.i for t in sent if article.quote_of[t.i] >= 0]
+    if not indices:
+        nxt = sent.end
+        doc = article.doc
+        if sent[-1].text == ":" or (len(sent) > 1 and sent[-2].text == ":"):
+            while nxt < len(doc) and doc[nxt].is_space:
+                nxt += 1
+            if nxt < len(doc) and doc[nxt].is_punct and nxt + 1 < len(doc):
+                nxt += 1
+            if nxt < len(doc) and article.quote_of[nxt] >= 0:
+                return {nxt}
+        return set()
+    nearest = min(indices, key=lambda i: abs(i - cue.i))
+    return {nearest}
+
+
+def _speaker(article: _Article, mention: Mention, content: set[int]) -> Speaker | None:
+    if mention.kind == "anonymous":
+        return Speaker(None, None, "unknown") if KEEP_ANONYMOUS else None
+    if mention.kind == "group":
+        return Speaker(mention.name, None, "unknown")
+    resolved = article.coref.resolve(mention, exclude=content)
+    if resolved is None and mention.kind == "relative":
+        return None  # "a principle which confirms …": the antecedent is no speaker
+    if resolved is None:
+        return Speaker(None, None, mention.type)
+    return resolved
+
+
+def _draft(
+    article: _Article,
+    paragraph: int,
+    sentence: int,
+    cue: Token,
+    content: set[int],
+    cue_word: str,
+    speaker: Speaker,
+) -> _Draft | None:
+    doc = article.doc
+    tokens = trim([doc[i] for i in sorted(content)])
+    if not tokens:
+        return None
+    kept = {t.i for t in tokens if tokens[0].i <= t.i <= tokens[-1].i and t.i in content}
+    quotes = {article.quote_of[i] for i in kept if article.quote_of[i] >= 0}
+    pieces = _runs(doc, sorted(kept))
+    for q in quotes:
+        quote = article.quotes[q]
+        pieces.append((quote.start, quote.end))
+    pieces = _merge(pieces)
+    return _Draft(cue.i, paragraph, sentence, pieces, quotes, cue_word, speaker, cue.i, kept)
+
+
+def _runs(doc: Doc, indices: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    start = prev = None
+    for i in indices:
+        if start is None:
+            start = prev = i
+        elif i == prev + 1 or (i == prev + 2 and doc[prev + 1].is_space):
+            prev = i
+        else:
+            runs.append((doc[start].idx, doc[prev].idx + len(doc[prev])))
+            start = prev = i
+    if start is not None and prev is not None:
+        runs.append((doc[start].idx, doc[prev].idx + len(doc[prev])))
+    return runs
+
+
+def _merge(pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(pieces):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _attach_quotes(article: _Article, paragraph: int, sentences: list[Span], found: list[_Draft]) -> None:
+    """Quotes no cue claimed: interrupted quotes, quotes after "he said.", quote-only paragraphs."""
+    if not sentences:
+        return
+    used = set().union(*(d.quotes for d in found)) if found else set()
+    para = article.paragraphs[paragraph]
+    text = article.text
+    in_paragraph = article.quotes_in.get(paragraph, [])
+    outside = text[para.start : para.end]
+    for other in in_paragraph:
+        outside = outside.replace(text[article.quotes[other].start : article.quotes[other].end], "")
+    quote_only = sum(c.isalpha() for c in outside) < 3
+    for q in in_paragraph:
+        quote = article.quotes[q]
+        if q in used:
+            continue
+        sent_index = next((n for n, s in enumerate(sentences) if s.start_char <= quote.start < s.end_char + 1), None)
+        if sent_index is None:
+            continue
+        sent = sentences[sent_index]
+        opens_sentence = not any(c.isalnum() for c in text[sent.start_char : quote.start])
+        same_sentence = [d for d in found if d.sentence == sent_index]
+        earlier = [d for d in found if d.position < _first_token(sent)]
+        if same_sentence:
+            target = min(same_sentence, key=lambda d: abs(d.cue_token - _first_token(sent)))
+        elif opens_sentence and earlier:
+            target = earlier[-1]
+        else:
+            target = None
+        if target is not None:
+            target.pieces = _merge([*target.pieces, (quote.start, quote.end)])
+            target.quotes.add(q)
+            continue
+        at_paragraph_start = not any(c.isalnum() for c in text[para.start : quote.start])
+        if _TRANSCRIPT_TURN.match(text, quote.start):
+            continue  # "WALLACE: …" inside marks is a transcript, not someone's statement
+        if not (quote_only or (at_paragraph_start and not found)):
+            continue
+        speaker = article.coref.last_speaker(_first_token(sent))
+        if speaker is None or not speaker.name:
+            continue
+        found.append(
+            _Draft(
+                _first_token(sent),
+                paragraph,
+                sent_index,
+                [(quote.start, quote.end)],
+                {q},
+                "",
+                speaker,
+                _first_token(sent),
+            )
+        )
+
+
+def _first_token(sent: Span) -> int:
+    return sent.start
+
+
+def _finish(article: _Article, draft: _Draft) -> Attribution | None:
+    text_all = article.text
+    parts = [text_all[s:e].strip(_STRIP) for s, e in draft.pieces]
+    parts = [p for p in parts if any(c.isalnum() for c in p)]
+    if not parts:
+        return None
+    text = " ".join(parts)
+    if sum(c.isalpha() for c in text) < 6:
+        return None
+    kind = _kind(article, draft)
+    speaker = draft.speaker or Speaker(None, None, "unknown")
+    return Attribution(
+        text=text,
+        kind=kind,
+        cue=draft.cue,
+        speaker=speaker.name,
+        speaker_role=speaker.role,
+        speaker_type=speaker.type,
+        start=draft.pieces[0][0],
+        end=draft.pieces[-1][1],
+    )
+
+
+def _kind(article: _Article, draft: _Draft) -> StatementKind:
+    if not draft.quotes:
+        return "indirect"
+    doc = article.doc
+    outside = [t for i in draft.content if article.quote_of[i] < 0 and (t := doc[i]).is_alpha]
+    return "mixed" if outside else "direct"

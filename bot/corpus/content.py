@@ -1,0 +1,271 @@
+"""Speech cues in the parse, who is their subject, and which tokens are what was said.
+
+A cue verb only makes a statement with content: a clausal complement ("said that …"), the main clause
+it interrupts ("…, he said." / "As X pointed out, …"), or, for verbs like "stressed" and "called for",
+its object. "X met Y" and "X thanked the hosts" have no such content and yield nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from bot.corpus.cues import (
+    ADDRESSEE_CUES,
+    CLAUSE_CUES,
+    CONTENT_OBJECT_CUES,
+    EXPRESSED_NOUNS,
+    NON_CUES,
+    PHRASAL_CUES,
+    PROPOSAL_NOUNS,
+    REPORTER_NOUNS,
+    SPEECH_VERBS,
+)
+
+_SUBJECT_DEPS = frozenset({"nsubj"})
+_CLAUSE_DEPS = frozenset({"ccomp"})
+_PARENTHETICAL_DEPS = frozenset({"parataxis", "advcl", "ccomp", "conj"})
+_INHERIT_DEPS = frozenset({"advcl", "xcomp", "conj", "pcomp", "acl"})
+_EDGE_WORDS = frozenset({"that", "and", "but", "whether", ",", ":", ";", "-", "—", "–", "as"})
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A cue token, the head of its speaker's noun phrase, and the token indices of the content."""
+
+    token: Token
+    subject: Token
+    content: frozenset[int]
+    text: str
+
+
+def phrasal_particle(verb: Token) -> Token | None:
+    wanted = PHRASAL_CUES.get(verb.lemma_.lower())
+    if not wanted:
+        return None
+    for child in verb.children:
+        if child.dep_ in {"prt", "prep", "advmod"} and child.lower_ in wanted:
+            return child
+    return None
+
+
+def is_cue_verb(token: Token) -> bool:
+    lemma = token.lemma_.lower()
+    if token.pos_ not in {"VERB", "AUX"} or lemma in NON_CUES:
+        return False
+    if lemma in PHRASAL_CUES and lemma not in SPEECH_VERBS:
+        return phrasal_particle(token) is not None
+    if lemma == "point":
+        return phrasal_particle(token) is not None
+    return lemma in SPEECH_VERBS
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The speaker's head: the verb's own subject, or its governor's for "…, adding that …"."""
+    current = verb
+    for _ in range(3):
+        subjects = [c for c in current.children if c.dep_ in _SUBJECT_DEPS]
+        if subjects:
+            # Two subjects come from a misparsed title ("Secretary-General of X Vladimir Norov"):
+            # the one nearest the verb is the name.
+            named = [c for c in subjects if c.ent_type_ in {"PERSON", "ORG"}]
+            if not any(c.ent_type_ == "PERSON" for c in subjects) and current is verb:
+                # "X Summit, Foreign Minister Wang Li announced": trust the name next to the verb.
+                surface = _surface_subject(verb)
+                if surface is not None and surface.ent_type_ == "PERSON":
+                    return surface
+            return min(named or subjects, key=lambda c: abs(verb.i - c.i))
+        if current is verb:
+            surface = _surface_subject(verb)
+            if surface is not None:
+                return surface
+        if current.dep_ in _INHERIT_DEPS and current.head is not current:
+            current = current.head
+            continue
+        return None
+    return None
+
+
+def _surface_subject(verb: Token) -> Token | None:
+    """When the parse gives the cue no subject, the noun phrase right before it ("…, the chief of the
+    General Staff said") or, after a comma, right after it ("…, said President X")."""
+    doc = verb.doc
+    i = verb.i - 1
+    while i >= verb.sent.start and (doc[i].pos_ in {"ADV", "AUX", "PART"} or doc[i].dep_ == "neg"):
+        i -= 1
+    if i >= verb.sent.start and doc[i].pos_ in {"NOUN", "PROPN", "PRON"}:
+        return _np_top(doc[i])
+    before = doc[verb.i - 1] if verb.i > verb.sent.start else None
+    if before is not None and before.text == ",":
+        for j in range(verb.i + 1, min(verb.i + 8, verb.sent.end)):
+            if doc[j].ent_type_ == "PERSON":
+                while j + 1 < verb.sent.end and doc[j + 1].ent_type_ == "PERSON" and doc[j + 1].ent_iob_ == "I":
+                    j += 1
+                return doc[j]
+            if doc[j].pos_ in {"VERB", "PUNCT"} and doc[j].text != "-":
+                break
+    return None
+
+
+def _np_top(token: Token) -> Token:
+    """Climb from the last word of a noun phrase to its head: "Staff" in "the chief of the Staff"."""
+    for _ in range(6):
+        if token.dep_ in {"compound", "flat", "poss", "amod"} and token.head.i > token.i:
+            token = token.head
+        elif token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ in {"NOUN", "PROPN"}:
+            token = token.head.head
+        else:
+            break
+    return token
+
+
+def _subtree(token: Token) -> set[int]:
+    return set(range(token.left_edge.i, token.right_edge.i + 1))
+
+
+def content_of(verb: Token, subject: Token) -> set[int]:
+    """Token indices of what `verb` reports; empty when the verb reports no content."""
+    lemma = verb.lemma_.lower()
+    content: set[int] = set()
+    for child in verb.children:
+        if child.dep_ in _CLAUSE_DEPS and child.i != subject.i:
+            content |= _subtree(child)
+    if content:
+        return content
+    particle = phrasal_particle(verb)
+    if particle is not None and particle.dep_ == "prep":
+        # "called for X", "called on X to Y": the object of the preposition (and what follows it).
+        for child in particle.children:
+            if child.dep_ == "pobj":
+                content |= _subtree(child)
+        for child in verb.children:
+            if child.dep_ in {"xcomp", "advcl"} and child.i > particle.i:
+                content |= _subtree(child)
+        return content
+    for child in verb.children:
+        if child.dep_ == "xcomp" and lemma not in {"continue"}:
+            content |= _subtree(child)
+    if content:
+        # "urged X to Y": the addressee belongs with the request.
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                content |= _subtree(child)
+        return content
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "oprd"}]
+    if lemma == "express":
+        objects = [o for o in objects if o.lemma_.lower() in EXPRESSED_NOUNS]
+    elif lemma in {"raise", "put", "advance"}:
+        # Proposals count when they are spelled out: "raised four proposals: …".
+        objects = [
+            o
+            for o in objects
+            if o.lemma_.lower() in PROPOSAL_NOUNS and (any(c.dep_ == "nummod" for c in o.children) or _colon_after(o))
+        ]
+    elif lemma == "call":
+        objects = [o for o in objects if any(c.dep_ == "oprd" for c in verb.children)]
+    elif lemma not in CONTENT_OBJECT_CUES and not (particle is not None):
+        objects = []
+    for obj in objects:
+        if obj.pos_ == "PRON" and obj.lower_ in {"it", "this", "that", "so", "him", "her", "them"}:
+            continue
+        content |= _subtree(obj)
+        if _colon_after(obj) or any(t.text == ":" for t in obj.sent if t.i > obj.right_edge.i):
+            # "put forward four suggestions during the meeting: …": the list is the content.
+            colon = next(t.i for t in obj.sent if t.i > obj.i and t.text == ":")
+            content |= set(range(colon + 1, obj.sent.end))
+    if content and lemma in ADDRESSEE_CUES:
+        return set()
+    return content
+
+
+def _colon_after(token: Token) -> bool:
+    doc = token.doc
+    return any(doc[i].text == ":" for i in range(token.i + 1, min(token.right_edge.i + 2, len(doc))))
+
+
+def parenthetical_content(verb: Token, subject: Token) -> set[int]:
+    """ "…, X said." and "As X pointed out, …": the clause the cue interrupts, without the cue."""
+    if verb.dep_ not in _PARENTHETICAL_DEPS or verb.head is verb:
+        return set()
+    head = verb.head
+    if head.pos_ not in {"VERB", "AUX", "NOUN", "PROPN", "ADJ"}:
+        return set()
+    is_as = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+    if verb.dep_ == "advcl" and not is_as:
+        return set()
+    if verb.dep_ == "conj":
+        # "A has happened, the press service told TASS": a trailing cue parsed as a conjunct.
+        doc = verb.doc
+        start = min(subject.left_edge.i, verb.i)
+        if verb.i < head.i or start == 0 or doc[start - 1].text != "," or any(c.dep_ == "cc" for c in verb.children):
+            return set()
+    if verb.dep_ == "ccomp" and verb.i < head.i:
+        return set()
+    own = _subtree(verb)
+    return {i for i in _subtree(head) if i not in own}
+
+
+def leading_content(verb: Token, subject: Token, sentence: Span) -> set[int]:
+    """ "CONTENT, X said on Tuesday." when the parser left the content unattached to the cue."""
+    if verb.lemma_.lower() not in CLAUSE_CUES:
+        return set()
+    doc = verb.doc
+    if subject.i < verb.i and any(
+        doc[k].text == "," or doc[k].pos_ == "VERB" for k in range(subject.right_edge.i + 1, verb.i)
+    ):
+        return set()  # "he said at a briefing, responding to a question": the subject is borrowed
+    start = min(subject.left_edge.i, verb.i)
+    # The cue frame runs back to the comma that ends the content: "…, Russian Ambassador to X Y told Z."
+    j = start - 1
+    while j >= sentence.start and doc[j].text not in {",", "\u201d", '"'} and doc[j].pos_ not in {"VERB", "AUX"}:
+        j -= 1
+    if j < sentence.start or doc[j].pos_ in {"VERB", "AUX"}:
+        return set()
+    start = j
+    before = [t for t in sentence if t.i < start]
+    if len(before) < 4:
+        return set()
+    # Only a finished clause with its own subject can be what was said ("Speaking at X, Y expressed …" is not).
+    if not any(t.dep_ in {"nsubj", "nsubjpass", "expl"} and t.head.i < start for t in before):
+        return set()
+    return {t.i for t in before}
+
+
+def according_to(token: Token) -> tuple[Token, set[int]] | None:
+    """ "According to X, …" / "…, according to X.": X and the content tokens."""
+    if token.lower_ != "according":
+        return None
+    to = next((c for c in token.children if c.lower_ == "to"), None)
+    if to is None:
+        return None
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return None
+    own = _subtree(token)
+    if source.lemma_.lower() in REPORTER_NOUNS:
+        return None
+    if token.head.pos_ == "VERB" and is_cue_verb(token.head):
+        # "According to X, Y said Z": the cue verb's own subject is the speaker.
+        return None
+    head = token.head
+    while head.dep_ not in {"ROOT"} and head.pos_ not in {"VERB", "AUX"} and head.head is not head:
+        head = head.head
+    scope = _subtree(head) if head.pos_ in {"VERB", "AUX"} else {t.i for t in token.sent}
+    return source, {i for i in scope if i not in own}
+
+
+def trim(doc_tokens: list[Token]) -> list[Token]:
+    """Drop what sits at the edges of a content clause but is not content: "that", commas, quote marks."""
+    while doc_tokens and (doc_tokens[0].lower_ in _EDGE_WORDS or doc_tokens[0].is_punct or doc_tokens[0].is_space):
+        doc_tokens = doc_tokens[1:]
+    while doc_tokens and (doc_tokens[-1].lower_ in _EDGE_WORDS or doc_tokens[-1].is_punct or doc_tokens[-1].is_space):
+        doc_tokens = doc_tokens[:-1]
+    return doc_tokens
+
+
+def cue_text(verb: Token) -> str:
+    particle = phrasal_particle(verb)
+    if particle is not None:
+        return f"{verb.text} {particle.text}"
+    return verb.text

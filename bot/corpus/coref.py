@@ -1,0 +1,273 @@
+"""Within-article coreference as rules: who "he", "the secretary general" and "Norov" are.
+
+The article introduces people once with their full name and title ("SCO Secretary General Vladimir
+Norov") and afterwards uses the surname, the bare title, or a pronoun. One pass over the named entities
+records every person with the words of their title; the extractor then asks, at a token, for the
+latest compatible person before it. Lookups only scan earlier mentions, so the whole article stays
+linear in practice (articles name a handful of people).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from bot.corpus.cues import GENERIC_LEADER_NOUNS, ROLE_NOUNS
+from bot.corpus.models import SpeakerType
+from bot.corpus.speakers import Mention, describe, noun_phrase, strip_titles, text_of
+
+# How far back (in people mentioned, and in speakers heard) an antecedent is looked for.
+_WINDOW = 40
+_ROLE_WINDOW = 300
+# Role words too common to identify anyone on their own ("the official", "the leader").
+_WEAK_ROLE_WORDS = GENERIC_LEADER_NOUNS | {"the", "a", "an", "'s", "’s"}
+
+
+def _title_before(phrase: list[Token], start: int) -> list[Token]:
+    """The title right before a name, stopping at a coordination: only "Finance Minister" in
+    "Commissioner Elena Varga and Finance Minister Karin Holm"."""
+    inside = {t.i for t in phrase}
+    doc = phrase[0].doc if phrase else None
+    title: list[Token] = []
+    i = start - 1
+    while doc is not None and i in inside:
+        token = doc[i]
+        if token.dep_ in {"cc", "det"} or token.ent_type_ == "PERSON" or (token.is_punct and token.text != "-"):
+            break
+        title.insert(0, token)
+        i -= 1
+    return title
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str | None
+    role: str | None
+    type: SpeakerType
+
+
+@dataclass(slots=True)
+class _Person:
+    position: int
+    name: str
+    role_words: set[str]
+    role: str | None
+    is_subject: bool
+
+
+@dataclass(slots=True)
+class Coreference:
+    """People and organizations of one article, in order, for resolving later mentions."""
+
+    doc: Doc
+    people: list[_Person] = field(default_factory=list)
+    orgs: list[tuple[int, str]] = field(default_factory=list)
+    speakers: list[tuple[int, Speaker]] = field(default_factory=list)
+    _full: dict[str, str] = field(default_factory=dict)
+    _positions: list[int] = field(default_factory=list)
+    _roles: dict[str, str] = field(default_factory=dict)
+    _by_last: dict[str, list[list[str]]] = field(default_factory=dict)
+    _by_first: dict[str, list[list[str]]] = field(default_factory=dict)
+    # Tokens inside statements already found: people named there are reported on, not speaking.
+    reported: set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, doc: Doc) -> Coreference:
+        index = cls(doc)
+        ents = list(doc.ents)
+        for ent in ents:
+            if ent.label_ == "PERSON":
+                words = text_of(strip_titles(list(ent))).split()
+                if len(words) > 1:
+                    index._by_last.setdefault(words[-1], []).append(words)
+                    index._by_first.setdefault(words[0], []).append(words)
+        for ent in ents:
+            if ent.label_ == "PERSON":
+                index._add_person(ent.root)
+            elif ent.label_ == "ORG":
+                index.orgs.append((ent.start, ent.text.removeprefix("the ").removeprefix("The ")))
+        return index
+
+    def _add_person(self, root: Token) -> None:
+        phrase = noun_phrase(root)
+        ent_tokens = [t for t in phrase if t.ent_type_ == "PERSON" and t.i >= root.i - 4]
+        words = strip_titles(ent_tokens) or [root]
+        name = text_of(words)
+        before = _title_before(phrase, words[0].i)
+        role_tokens = [t for t in before if t.ent_type_ != "PERSON" or t.lower_.rstrip(".") in ROLE_NOUNS]
+        role_words = {t.lemma_.lower().rstrip(".") for t in role_tokens if t.is_alpha or t.text.endswith(".")}
+        role = text_of(strip_titles(before)) or None
+        for child in root.children:
+            if child.dep_ == "appos" and child.pos_ in {"NOUN", "PROPN"} and child.ent_type_ != "PERSON":
+                appos = noun_phrase(child)
+                role_words |= {t.lemma_.lower() for t in appos if t.is_alpha}
+                role = role or text_of(strip_titles(appos)) or None
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+            head_phrase = noun_phrase(root.head)
+            role_words |= {t.lemma_.lower() for t in head_phrase if t.is_alpha}
+            role = role or text_of(strip_titles(head_phrase)) or None
+        full = self.full_name(name)
+        self.people.append(_Person(words[0].i, full, role_words, role, root.dep_ in {"nsubj", "nsubjpass"}))
+        self._positions.append(words[0].i)
+        if role:
+            self._roles[full] = role
+
+    def full_name(self, name: str) -> str:
+        """The fullest name the article gives for `name`: "Norov" → "Vladimir Norov"."""
+        cached = self._full.get(name)
+        if cached is None:
+            cached = self._full[name] = self._fullest(name)
+        return cached
+
+    def _fullest(self, name: str) -> str:
+        # Any mention counts, earlier or later: "Mr. Obama" in the lead, "Barack Obama" further down.
+        parts = name.split()
+        if not parts:
+            return name
+        best = parts
+        for other in self._by_last.get(parts[-1], ()):
+            if len(other) > len(best) and other[-len(parts) :] == parts:
+                best = other
+        if best is parts and len(parts) == 1:
+            # Surname-first names ("Wang" for "Wang Yi") and first names used alone.
+            for other in self._by_first.get(parts[0], ()):
+                if len(other) > len(best):
+                    best = other
+        return name if best is parts else " ".join(best)
+
+    def role_of(self, name: str) -> str | None:
+        return self._roles.get(name)
+
+    def _orgs_before(self, position: int) -> list[tuple[int, str]]:
+        cut = bisect.bisect_left(self.orgs, (position, ""))
+        return self.orgs[max(0, cut - _ROLE_WINDOW) : cut]
+
+    def _people_before(self, position: int, window: int) -> list[_Person]:
+        cut = bisect.bisect_left(self._positions, position)
+        return self.people[max(0, cut - window) : cut]
+
+    def heard(self, position: int, speaker: Speaker) -> None:
+        """Record a resolved speaker, so later pronouns and continuations can find it."""
+        self.speakers.append((position, speaker))
+
+    def resolve(self, mention: Mention, exclude: set[int] | None = None) -> Speaker | None:
+        """The speaker a mention stands for; people inside `exclude` (the statement itself) are skipped."""
+        position = mention.head.i
+        exclude = exclude or set()
+        if mention.kind == "name":
+            if mention.type == "person" and mention.name:
+                full = self.full_name(mention.name)
+                return Speaker(full, mention.role or self.role_of(full), "person")
+            return Speaker(mention.name, mention.role, mention.type)
+        if mention.kind == "pronoun":
+            return self._pronoun(mention.head, exclude)
+        if mention.kind == "relative":
+            antecedent = mention.head.head.head if mention.head.head.dep_ == "relcl" else None
+            return self._from_token(antecedent) if antecedent is not None else None
+        if mention.kind == "role":
+            return self._by_role(position, mention, exclude)
+        if mention.kind == "org_noun":
+            return self._by_org(position, mention)
+        if mention.kind == "document":
+            if not any(t.pos_ == "PROPN" for t in noun_phrase(mention.head)):
+                # "the statement said" after "the ministry said in a statement": the issuer speaks.
+                last = self.last_speaker(position)
+                if last is not None and last.name:
+                    return last
+            return Speaker(mention.name, None, "document")
+        return Speaker(None, None, "unknown")
+
+    def _from_token(self, token: Token) -> Speaker | None:
+        mention = describe(token)
+        if mention is None or mention.kind in {"relative", "pronoun"}:
+            return None
+        return self.resolve(mention)
+
+    def last_speaker(self, position: int) -> Speaker | None:
+        for at, speaker in reversed(self.speakers[-_WINDOW:]):
+            if at < position:
+                return speaker
+        return None
+
+    def _pronoun(self, token: Token, exclude: set[int]) -> Speaker | None:
+        lower = token.lower_
+        position = token.i
+        if lower in {"i", "we"}:
+            return None
+        if lower in {"they", "them", "it"}:
+            for at, speaker in reversed(self.speakers[-_WINDOW:]):
+                if at < position and speaker.type in {"organization", "country", "document"}:
+                    return speaker
+            for _at, org in reversed(self._orgs_before(position)):
+                return Speaker(org, None, "organization")
+            return None
+        last = self._latest_person(position, exclude)
+        return Speaker(last.name, last.role, "person") if last else None
+
+    def _latest_person(self, position: int, exclude: set[int] | None = None) -> _Person | None:
+        """The most recent person who spoke or was a subject; speakers count as subjects.
+
+        Antecedents are close by, so only the last `_WINDOW` people and speakers are looked at; that
+        keeps a pronoun lookup constant-time however long the article is.
+        """
+        excluded = exclude or set()
+        recent = self._people_before(position, _WINDOW)
+        spoken: dict[str, int] = {}
+        for at, speaker in self.speakers[-_WINDOW:]:
+            if at < position and speaker.type == "person" and speaker.name:
+                spoken[speaker.name] = at
+        best: _Person | None = None
+        best_at = -1
+        for person in recent:
+            if person.position in self.reported or person.position in excluded:
+                continue
+            at = max(person.position if person.is_subject else -1, spoken.get(person.name, -1))
+            if at > best_at:
+                best, best_at = person, at
+        for name, at in spoken.items():
+            if at > best_at:
+                best, best_at = _Person(at, name, set(), None, True), at
+        if best is None:
+            # Nobody was a subject yet: the latest person named outside any reported content.
+            for person in reversed(recent):
+                if person.position not in self.reported and person.position not in excluded:
+                    return person
+        return best
+
+    def _by_role(self, position: int, mention: Mention, exclude: set[int]) -> Speaker | None:
+        head = mention.head.lemma_.lower()
+        # The head counts when it comes with other words ("the Chinese leader"), not on its own.
+        wanted = set(mention.role_words) - _WEAK_ROLE_WORDS
+        if wanted:
+            wanted.add(head)
+            # Titles are introduced once, often far above; the window is wider than for pronouns.
+            earlier = self._people_before(position, _ROLE_WINDOW)
+            for person in reversed(earlier):
+                if wanted <= person.role_words:
+                    return Speaker(person.name, person.role, "person")
+            wanted.discard(head)
+            for person in reversed(earlier):
+                if wanted and wanted <= person.role_words:
+                    return Speaker(person.name, person.role, "person")
+            for person in reversed(earlier):
+                if head in person.role_words:
+                    return Speaker(person.name, person.role, "person")
+        # No one holds that title by name: the bare title most often refers to the person in focus.
+        last = self._latest_person(position, exclude)
+        if last is not None:
+            return Speaker(last.name, last.role, "person")
+        return Speaker(None, mention.role, "person")
+
+    def _by_org(self, position: int, mention: Mention) -> Speaker | None:
+        head = mention.head.lower_
+        for _at, org in reversed(self._orgs_before(position)):
+            if head in org.lower():
+                return Speaker(org, None, "organization")
+        name = mention.name
+        bare = not any(c.dep_ in {"det", "poss"} for c in mention.head.children)
+        if name and not bare and not any(t.pos_ == "PROPN" for t in mention.head.subtree):
+            # "the ministry" with no ministry named before: an organization, but not a name.
+            return Speaker(None, None, "organization")
+        return Speaker(name, None, "organization")

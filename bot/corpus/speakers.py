@@ -1,0 +1,214 @@
+"""Reading a speaker off the parse: the name, the title and the kind of a subject noun phrase.
+
+"SCO Secretary General Vladimir Norov" is a name with a role in front; "Vladimir Norov, the SCO
+secretary general," is the same with the role in apposition; "the secretary general" is a role alone,
+which coreference later maps back to a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from spacy.tokens import Span, Token
+
+from bot.corpus.cues import (
+    ANONYMOUS_NOUNS,
+    CAPITALS,
+    DOCUMENT_NOUNS,
+    GROUP_NOUNS,
+    ORG_NOUNS,
+    PERSON_PRONOUNS,
+    PLURAL_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    ROLE_NOUNS,
+    THING_PRONOUNS,
+)
+from bot.corpus.models import SpeakerType
+
+# What a subject noun phrase is, before coreference: a name, or something that needs resolving.
+MentionKind = Literal["name", "pronoun", "role", "org_noun", "document", "anonymous", "group", "relative"]
+
+_NP_LEFT_DEPS = frozenset({"compound", "amod", "poss", "nmod", "det", "case", "nummod", "punct", "flat"})
+# Capitalized words a misparse can make a subject of ("Friday said …") that name no one.
+_CALENDAR_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july"
+    " august september october november december today yesterday tomorrow".split()
+)
+_TITLE_WORDS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof", "prof."})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A candidate speaker as written; `name` is set when the text itself names someone."""
+
+    kind: MentionKind
+    type: SpeakerType
+    name: str | None
+    role: str | None
+    head: Token
+    role_words: frozenset[str] = frozenset()
+
+
+def noun_phrase(head: Token) -> list[Token]:
+    """The head with its left modifiers: "China's Foreign Ministry Spokesman Zhao Lijian"."""
+    left = [t for child in head.lefts if child.dep_ in _NP_LEFT_DEPS for t in child.subtree]
+    right = [
+        t
+        for child in head.rights
+        if child.dep_ in {"flat", "compound"} or (child.dep_ == "prep" and child.lower_ == "of")
+        for t in child.subtree
+    ]
+    return sorted({*left, head, *right}, key=lambda t: t.i)
+
+
+def entity_of(token: Token) -> Span | None:
+    """The named entity around `token`, found from its IOB tags (scanning `doc.ents` is linear)."""
+    if not token.ent_type_:
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=token.ent_type_)
+
+
+def strip_titles(words: list[Token]) -> list[Token]:
+    """Drop leading titles and determiners from a name: "Mr. Obama" keeps only "Obama"."""
+    while words and (
+        words[0].lower_ in _TITLE_WORDS
+        or words[0].lower_.rstrip(".") in ROLE_NOUNS
+        or words[0].dep_ in {"det", "poss", "case"}
+        or words[0].is_punct
+    ):
+        words = words[1:]
+    while words and (words[-1].is_punct or words[-1].dep_ == "case"):
+        words = words[:-1]
+    return words
+
+
+def text_of(tokens: list[Token]) -> str:
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    return doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def describe(head: Token) -> Mention | None:
+    """What the subject headed by `head` says about who is speaking, or None if it is no speaker."""
+    lower = head.lower_
+    if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | PLURAL_PRONOUNS | THING_PRONOUNS:
+        if lower in RELATIVE_PRONOUNS:
+            return Mention("relative", "unknown", None, None, head)
+        if lower in PERSON_PRONOUNS | PLURAL_PRONOUNS | THING_PRONOUNS:
+            kind: SpeakerType = "person" if lower in PERSON_PRONOUNS else "unknown"
+            return Mention("pronoun", kind, None, None, head)
+        return None
+    if lower in RELATIVE_PRONOUNS:
+        return Mention("relative", "unknown", None, None, head)
+    phrase = noun_phrase(head)
+    place = text_of([t for t in phrase if t.pos_ == "PROPN"])
+    if head.pos_ == "PROPN" and place in CAPITALS:
+        # "Beijing stressed": a capital used as a speaker is its country, whatever NER made of it.
+        return Mention("name", "country", CAPITALS[place], None, head)
+    if head.ent_type_ != "PERSON":
+        # "China's national coordinator, Zhang Wei, said" and "President of Belarus Ivan Petrov said":
+        # the apposition, or a name inside the title, is the speaker.
+        person = _person_inside(head)
+        if person is not None:
+            inner = _named(person, noun_phrase(person))
+            if inner is not None and inner.type == "person":
+                before = [t for t in phrase if t.i < person.left_edge.i and t.dep_ != "det"]
+                role = text_of(strip_titles(before)) or inner.role
+                return Mention("name", "person", inner.name, role, head, _words(before))
+    named = _named(head, phrase)
+    if named is not None:
+        return named
+    lemma = head.lemma_.lower()
+    if lemma in ANONYMOUS_NOUNS or lower in ANONYMOUS_NOUNS:
+        return Mention("anonymous", "unknown", None, None, head)
+    if lemma in DOCUMENT_NOUNS:
+        return Mention("document", "document", _plain(phrase), None, head)
+    if lemma in ORG_NOUNS:
+        return Mention("org_noun", "organization", _plain(phrase), None, head, _words(phrase))
+    if lemma in ROLE_NOUNS or lower in ROLE_NOUNS:
+        if head.tag_ in {"NNS", "NNPS"}:
+            return Mention("group", "unknown", _plain(phrase), None, head)
+        trailing = _trailing_name(head)
+        if trailing:
+            return Mention("name", "person", trailing, _plain(phrase), head, _words(phrase))
+        return Mention("role", "person", None, _plain(phrase), head, _words(phrase))
+    if (lemma in GROUP_NOUNS and (head.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "det" for c in head.children))) or (
+        lower in {"people", "those", "many", "some", "others", "each"}
+    ):
+        return Mention("group", "unknown", _plain(phrase) if head.tag_ in {"NNS", "NNPS"} else None, None, head)
+    return None
+
+
+def _trailing_name(head: Token) -> str | None:
+    """ "Indian PM Modi condemned": the parser took the name for a verb part; the title is followed by it."""
+    doc = head.doc
+    words = []
+    i = head.i + 1
+    while i < len(doc) and i < head.head.i and doc[i].is_title and doc[i].lower_ not in ROLE_NOUNS:
+        words.append(doc[i])
+        i += 1
+    if words and i == head.head.i:
+        return text_of(words)
+    return None
+
+
+def _person_inside(head: Token) -> Token | None:
+    if head.pos_ == "PRON":
+        return None
+    titled = head.lemma_.lower() in ROLE_NOUNS or head.lower_ in ROLE_NOUNS
+    stack = [c for c in head.children if c.dep_ == "appos" or (titled and c.dep_ in {"prep", "compound"})]
+    while stack:
+        token = stack.pop()
+        if token.ent_type_ == "PERSON" and token.dep_ != "compound":
+            return token
+        stack.extend(c for c in token.children if c.dep_ in {"pobj", "appos", "compound", "prep"})
+    return None
+
+
+def _named(head: Token, phrase: list[Token]) -> Mention | None:
+    ent = entity_of(head)
+    if ent is not None and ent.label_ in {"PERSON", "ORG", "GPE", "NORP", "FAC"}:
+        words = strip_titles(list(ent))
+        if not words:
+            return None
+        name = text_of(words)
+        before = [t for t in phrase if t.i < words[0].i and t.dep_ != "det"]
+        role = text_of(strip_titles(before)) or None
+        if name in CAPITALS:
+            # NER often takes a capital for a person; used as a speaker it is its country.
+            return Mention("name", "country", CAPITALS[name], None, head)
+        if ent.label_ == "PERSON":
+            return Mention("name", "person", name, role, head, _words(before))
+        if ent.label_ == "GPE":
+            return Mention("name", "country", CAPITALS.get(name, name), None, head)
+        if ent.label_ == "NORP":
+            return None
+        return Mention("name", "organization", text_of(strip_titles(phrase)) or name, None, head)
+    if head.lower_ in ROLE_NOUNS or head.lemma_.lower() in ROLE_NOUNS:
+        return None  # "the Head of State said": a title, resolved by coreference
+    if head.pos_ == "PROPN" and head.is_title and head.lower_ not in _CALENDAR_WORDS:
+        words = strip_titles([t for t in phrase if t.pos_ == "PROPN" or t.i == head.i])
+        if not words:
+            return None
+        if head.lemma_.lower() in ORG_NOUNS:
+            return Mention("name", "organization", text_of(strip_titles(phrase)), None, head)
+        before = [t for t in phrase if t.i < words[0].i]
+        return Mention("name", "person", text_of(words), text_of(strip_titles(before)) or None, head, _words(before))
+    return None
+
+
+def _plain(phrase: list[Token]) -> str:
+    return text_of(strip_titles([t for t in phrase if t.dep_ not in {"det"}])) or text_of(phrase)
+
+
+def _words(tokens: list[Token]) -> frozenset[str]:
+    return frozenset(t.lemma_.lower().rstrip(".") for t in tokens if t.is_alpha or t.text.endswith("."))
