@@ -164,6 +164,10 @@ class FakeBotApi:
         """Queue an update for getUpdates; returns it with the ``update_id`` it was given."""
         return self.state.push_update(update)
 
+    def webhook_update(self, update: JSON) -> JSON:
+        """Number and remember an update that a test delivers to a webhook itself (queries become answerable)."""
+        return self.state.webhook_update(update)
+
     def register_file(self, file_id: str, content: bytes, file_name: str, mime_type: str | None = None) -> JSON:
         """Make ``file_id`` downloadable; returns a ``Document`` dict for ``updates.document``."""
         return self.state.register_file(file_id, content, file_name, mime_type)

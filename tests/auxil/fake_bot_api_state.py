@@ -125,6 +125,13 @@ class BotApiState:
             poll.wake.set()
         return copy.deepcopy(stored)
 
+    def webhook_update(self, update: JSON) -> JSON:
+        """An update Telegram would POST to a webhook: known to the server, never queued for getUpdates."""
+        stored = copy.deepcopy(update)
+        stored["update_id"] = next(self._update_ids)
+        self._learn(stored)
+        return copy.deepcopy(stored)
+
     def register_file(
         self,
         file_id: str,
