@@ -247,10 +247,23 @@ class Found:
     ids: tuple[int, ...] = ()
 
 
+# Callback data holds "view|key|position" within 64 bytes, so a key gets at most this many.
+MAX_KEY_BYTES = 40
+_KEY_PREFIX: dict[TargetKind, str] = {"speaker": "s", "topic": "t", "country": "c", "year": "y"}
+
+
+def short_digest(text: str) -> str:
+    return hashlib.blake2s(text.encode(), digest_size=6).hexdigest()
+
+
 def selection_key(target: Target) -> str:
-    """A short, stable name for a target's statements, small enough for callback data."""
-    prefix = {"speaker": "s", "topic": "t", "country": "c", "year": "y"}[target.kind]
-    return f"{prefix}:{target.key}"
+    """A short, stable name for a target's statements, small enough for callback data.
+
+    Names that would not fit (an operator's long topic name) are replaced by a digest of the name.
+    """
+    prefix = _KEY_PREFIX[target.kind]
+    key = f"{prefix}:{target.key}"
+    return key if len(key.encode()) <= MAX_KEY_BYTES else f"{prefix}#{short_digest(target.key)}"
 
 
 class Searcher:
@@ -290,6 +303,7 @@ class Searcher:
 
     async def ids(self, key: str) -> list[int] | None:
         """The statement ids of a selection, best first; None when the key is unknown or expired."""
+        key = self._expand(key)
         kind, _, value = key.partition(":")
         if kind == "s" and value.isdigit():
             return await self.store.ids_by_speakers([int(value)], RESULT_LIMIT)
@@ -312,7 +326,19 @@ class Searcher:
             return []
         return None
 
+    def _expand(self, key: str) -> str:
+        """Turn a digest key ("t#…") back into the name it stands for, while the index knows it."""
+        prefix, hashed, digest = key.partition("#")
+        if not hashed:
+            return key
+        names = {"t": self.index.topics, "c": self.index.countries}.get(prefix, {})
+        for name in names:
+            if short_digest(name) == digest:
+                return f"{prefix}:{name}"
+        return key
+
     def title(self, key: str) -> str:
+        key = self._expand(key)
         kind, _, value = key.partition(":")
         if kind == "s" and value.isdigit():
             target = self.index.speaker(int(value))
@@ -327,7 +353,7 @@ class Searcher:
         folded = fold(query[:MAX_QUERY_CHARS])
         if not folded:
             return None
-        digest = hashlib.blake2s(folded.encode(), digest_size=6).hexdigest()
+        digest = short_digest(folded)
         self._text_queries.pop(digest, None)
         self._text_queries[digest] = query[:MAX_QUERY_CHARS]
         while len(self._text_queries) > TEXT_SEARCHES_KEPT:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search import Searcher, SearchIndex, fold, fts_expression
+from bot.search import MAX_KEY_BYTES, Searcher, SearchIndex, fold, fts_expression, selection_key
 from bot.store import Store
 
 
@@ -106,3 +106,15 @@ def test_fold_transliterates_and_splits_camel_case() -> None:
 
 def test_an_empty_index_answers_nothing() -> None:
     assert SearchIndex().resolve("anything").best is None
+
+
+async def test_a_long_topic_name_gets_a_short_key_that_still_finds_it(sample_store: Store) -> None:
+    long_name = "Connectivity, transport corridors and the Belt and Road Initiative in Central Asia"
+    await sample_store.replace_topics([(long_name, "", ["trade"])], tag=lambda text: [long_name] * ("trade" in text))
+    searcher = Searcher(sample_store)
+    await searcher.refresh()
+    target = searcher.index.topics[long_name]
+    key = selection_key(target)
+    assert len(key.encode()) <= MAX_KEY_BYTES
+    assert await searcher.ids(key) == await sample_store.ids_by_topic(long_name)
+    assert searcher.title(key) == long_name
