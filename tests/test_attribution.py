@@ -162,3 +162,82 @@ def test_quote_scanner_handles_curly_straight_and_unclosed_marks() -> None:
     assert [text[q.start : q.end] for q in quotes] == ["one two", "three four", "five six"]
     assert [q.closed for q in quotes] == [True, True, False]
     assert [q.paragraph for q in quotes] == [0, 0, 1]
+
+
+def test_object_of_an_earlier_verbs_preposition_is_not_the_speaker(nlp: Language) -> None:
+    text = 'Lucia Ferrante took to Facebook overnight to accuse the council of being "asleep" on the budget.'
+    assert [a.speaker for a in extract(nlp, text)] == ["Lucia Ferrante"]
+
+
+def test_complement_of_has_said_is_not_a_parenthetical(nlp: Language) -> None:
+    found = only(extract(nlp, "Ruth Lang has said about twenty firms have shown an interest in the new port."))
+    assert found.speaker == "Ruth Lang"
+    assert found.text == "about twenty firms have shown an interest in the new port"
+
+
+def test_time_clause_after_the_cue_is_not_content(nlp: Language) -> None:
+    found = only(extract(nlp, '"We will appeal," Ruth Lang told the court, after the judge had rejected her motion.'))
+    assert found.text == "We will appeal"
+
+
+def test_clause_after_a_time_phrase_is_the_content(nlp: Language) -> None:
+    found = only(extract(nlp, "Ruth Lang said after the vote she would not seek another term."))
+    assert found.text.endswith("she would not seek another term")
+
+
+def test_outlet_citing_a_report_speaks_but_trailing_report_is_narration(nlp: Language) -> None:
+    text = "The Harbour Gazette reported on Monday that the ferry company had cancelled its winter routes."
+    found = only(extract(nlp, text))
+    assert found.speaker == "Harbour Gazette"
+    assert found.text == "the ferry company had cancelled its winter routes"
+    assert extract(nlp, "The ferry company had cancelled its winter routes, the Harbour Gazette reported.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The KVTB said that tariffs on rice would fall next year.", "KVTB"),
+        ("Norwegians often say that there is no such thing as bad weather.", "Norwegians"),
+        ("Only 40 percent said the mayor was doing a good job.", None),
+        ("The narrator says the town was founded by fishermen in 1820.", None),
+    ],
+)
+def test_acronyms_peoples_poll_shares_and_narrators_speak(nlp: Language, text: str, speaker: str | None) -> None:
+    assert only(extract(nlp, text)).speaker == speaker
+
+
+def test_fronted_topic_is_not_the_speaker_of_an_as_clause(nlp: Language) -> None:
+    found = only(extract(nlp, "Bergen, as one of the mayor's advisers pointed out, rarely gets two storms in a row."))
+    assert found.speaker != "Bergen"
+    assert "two storms" in found.text
+
+
+def test_subordinate_cue_does_not_report_the_main_clause(nlp: Language) -> None:
+    assert extract(nlp, "Sixty percent of farmers backed the plan, while 30 percent said the opposite.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Finance Minister Ruth Lang put forward three proposals at the forum.\n\n-- Ports should share customs "
+        "data.\n\n-- Member states should build a joint rail corridor.\n\n-- The bank should fund small "
+        "exporters.\n\nThe forum closed on Friday.",
+        "Ruth Lang made three suggestions.\n\nFirst, the council should cut fees.\n\nSecond, the port should "
+        "open at night.\n\nFinally, the bank should fund small exporters.\n\nThe forum closed on Friday.",
+    ],
+)
+def test_announced_proposals_spelled_out_in_paragraphs(nlp: Language, text: str) -> None:
+    found = extract(nlp, text)
+    assert [a.speaker for a in found] == ["Ruth Lang"] * 3
+    assert found[-1].text.startswith("the bank should fund") or found[-1].text.startswith("The bank should fund")
+    assert not any("forum closed" in a.text for a in found)
+
+
+def test_two_conjoined_cues_with_their_own_content_are_two_statements(nlp: Language) -> None:
+    found = extract(nlp, "Ruth Lang called the plan a disaster and called for a new vote on the budget.")
+    assert [a.text for a in found] == ["the plan a disaster", "a new vote on the budget"]
+
+
+def test_that_clause_spelling_out_an_object_stays_one_statement(nlp: Language) -> None:
+    text = "Ruth Lang condemned the attack and stressed that the ferries would keep running."
+    assert "ferries would keep running" in only(extract(nlp, text)).text

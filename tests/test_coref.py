@@ -55,3 +55,17 @@ def test_people_inside_reported_content_are_not_antecedents(nlp: Language) -> No
     assert mention is not None
     resolved = coref.resolve(mention)
     assert resolved is not None and resolved.name == "Karin Holm"
+
+
+def test_pronoun_skips_a_person_of_the_other_gender(nlp: Language) -> None:
+    doc = nlp(
+        "Ms. Karin Holm arrived late.\n\nMr. Pedro Alves said that the bank would act soon.\n\n"
+        "She said that interest rates would stay unchanged."
+    )
+    coref = Coreference.of(doc)
+    coref.heard(next(t.i for t in doc if t.text == "said"), Speaker("Pedro Alves", None, "person"))
+    she = next(t for t in doc if t.text == "She")
+    mention = describe(she)
+    assert mention is not None
+    resolved = coref.resolve(mention)
+    assert resolved is not None and resolved.name == "Karin Holm"

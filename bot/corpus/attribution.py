@@ -25,12 +25,14 @@ from bot.corpus.content import (
     cue_text,
     is_cue_verb,
     leading_content,
+    merge_conjoined,
     parenthetical_content,
     subject_of,
     trim,
 )
 from bot.corpus.coref import Coreference, Speaker
-from bot.corpus.cues import CONTINUING_PARTICIPLES, MEDIA_WORDS
+from bot.corpus.cues import MEDIA_WORDS
+from bot.corpus.lists import item_start, list_intro
 from bot.corpus.models import Attribution, StatementKind
 from bot.corpus.quotes import Paragraph, Quote, find_quotes, paragraphs_of
 from bot.corpus.speakers import Mention, describe
@@ -96,13 +98,46 @@ def extract_attributions(doc: Doc) -> list[Attribution]:
             index = max(bisect.bisect_right(para_starts, sent.start_char) - 1, 0)
             sentences_by_paragraph.setdefault(index, []).append(sent)
     drafts: list[_Draft] = []
+    # Who announced a list, how many items are left, and the announcing verb.
+    listing: tuple[Speaker, int, int] | None = None
     for index in range(len(article.paragraphs)):
         sentences = sentences_by_paragraph.get(index, [])
+        if listing is not None and sentences:
+            speaker, left, verb = listing
+            item = _list_item(article, index, sentences[0], speaker)
+            listing = (speaker, left - 1, verb) if item is not None and left > 1 else None
+            if item is not None:
+                # "put forward three proposals" says nothing by itself once its items are spelled out.
+                drafts = [d for d in drafts if d.cue_token != verb]
+                drafts.append(item)
+                continue
         found = _cue_statements(article, index, sentences)
         _attach_quotes(article, index, sentences, found)
         found.sort(key=lambda d: d.position)
         drafts.extend(found)
+        listing = _list_announced(article, sentences[-1]) if sentences else None
     return [a for a in (_finish(article, d) for d in drafts) if a is not None]
+
+
+def _list_announced(article: _Article, sent: Span) -> tuple[Speaker, int, int] | None:
+    intro = list_intro(sent)
+    if intro is None:
+        return None
+    verb, subject, count = intro
+    mention = describe(subject)
+    speaker = _speaker(article, mention, set()) if mention is not None else None
+    return (speaker, count, verb.i) if speaker is not None and speaker.name else None
+
+
+def _list_item(article: _Article, paragraph: int, first: Span, speaker: Speaker) -> _Draft | None:
+    """One item of an announced list: the whole paragraph after its marker is the speaker's."""
+    para = article.paragraphs[paragraph]
+    start = item_start(article.text, para.start, para.end)
+    if start is None:
+        return None
+    quotes = set(article.quotes_in.get(paragraph, []))
+    position = first.start
+    return _Draft(position, paragraph, 0, [(start, para.end)], quotes, "", speaker, position)
 
 
 def _cue_statements(article: _Article, paragraph: int, sentences: list[Span]) -> list[_Draft]:
@@ -115,7 +150,7 @@ def _cue_statements(article: _Article, paragraph: int, sentences: list[Span]) ->
             candidate = _candidate(article, token, sent)
             if candidate is not None:
                 candidates.append(candidate)
-        candidates = _merge_conjoined(candidates)
+        candidates = merge_conjoined(candidates)
         inside: set[int] = set()
         # Widest content first: in "X said Y told him that Z", Y's telling is part of what X said.
         for cue, subject, content, cue_word in sorted(candidates, key=lambda c: -len(c[2])):
@@ -128,7 +163,7 @@ def _cue_statements(article: _Article, paragraph: int, sentences: list[Span]) ->
                 continue
             content = _extend_back(article, sentences, number, cue, content)
             speaker = _speaker(article, mention, content)
-            if speaker is None or _outlet_narration(cue, speaker):
+            if speaker is None or _outlet_narration(article, cue, speaker, content):
                 continue
             inside |= content
             if speaker is None:
@@ -164,32 +199,13 @@ def _candidate(article: _Article, token: Token, sent: Span) -> tuple[Token, Toke
     return token, subject, content, cue_text(token)
 
 
-def _merge_conjoined(
-    candidates: list[tuple[Token, Token, set[int], str]],
-) -> list[tuple[Token, Token, set[int], str]]:
-    """ "X condemned A and highlighted that B": one speaker, one statement."""
-    by_cue = {c[0].i: c for c in candidates}
-    merged: list[tuple[Token, Token, set[int], str]] = []
-    for candidate in candidates:
-        cue = candidate[0]
-        participle = (
-            cue.tag_ == "VBG"
-            and cue.dep_ in {"advcl", "xcomp", "conj"}
-            and not any(c.dep_ == "nsubj" for c in cue.children)
-        )
-        first = by_cue.get(cue.head.i) if cue.dep_ == "conj" or participle else None
-        if first is not None and first is not candidate and candidate[1].i == first[1].i:
-            first[2].update(candidate[2])
-            continue
-        if participle and cue.lemma_.lower() in CONTINUING_PARTICIPLES:
-            continue  # "…, adding that …" after an event, not a statement: nothing to continue
-        merged.append(candidate)
-    return merged
-
-
-def _outlet_narration(cue: Token, speaker: Speaker) -> bool:
-    """A news outlet reporting ("…, state-run X News reported.") is narration, not a statement."""
+def _outlet_narration(article: _Article, cue: Token, speaker: Speaker, content: set[int]) -> bool:
+    """A news outlet reporting ("…, state-run X News reported.") is narration, not a statement; one
+    that opens the sentence ("X News reported that …") is a source the article cites. Its text reproduced
+    at length ("X reports:" and a quoted paragraph) is the article borrowing copy, and stays narration."""
     if cue.lemma_.lower() != "report" or speaker.type != "organization" or not speaker.name:
+        return False
+    if min(content) > cue.i and all(article.quote_of[i] < 0 for i in content):
         return False
     return any(word.lower() in MEDIA_WORDS for word in speaker.name.split())
 

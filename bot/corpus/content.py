@@ -15,6 +15,7 @@ from bot.corpus.cues import (
     ADDRESSEE_CUES,
     CLAUSE_CUES,
     CONTENT_OBJECT_CUES,
+    CONTINUING_PARTICIPLES,
     EXPRESSED_NOUNS,
     NON_CUES,
     PHRASAL_CUES,
@@ -69,6 +70,7 @@ def subject_of(verb: Token) -> Token | None:
         if subjects:
             # Two subjects come from a misparsed title ("Secretary-General of X Vladimir Norov"):
             # the one nearest the verb is the name.
+            subjects = _drop_fronted(subjects, verb)
             named = [c for c in subjects if c.ent_type_ in {"PERSON", "ORG"}]
             if not any(c.ent_type_ == "PERSON" for c in subjects) and current is verb:
                 # "X Summit, Foreign Minister Wang Li announced": trust the name next to the verb.
@@ -87,15 +89,39 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+def _drop_fronted(subjects: list[Token], verb: Token) -> list[Token]:
+    """ "Bergen, as one of the advisers pointed out, rarely …": the topic before the comma is the
+    clause's subject, not the cue's; the subject nearer the cue speaks."""
+    if len(subjects) < 2:
+        return subjects
+    doc = verb.doc
+    kept = [
+        s
+        for s in subjects
+        if not (
+            s.right_edge.i + 1 < len(doc)
+            and doc[s.right_edge.i + 1].text == ","
+            and any(s.i < o.i < verb.i for o in subjects)
+        )
+    ]
+    return kept or subjects
+
+
 def _surface_subject(verb: Token) -> Token | None:
     """When the parse gives the cue no subject, the noun phrase right before it ("…, the chief of the
     General Staff said") or, after a comma, right after it ("…, said President X")."""
     doc = verb.doc
     i = verb.i - 1
     while i >= verb.sent.start and (doc[i].pos_ in {"ADV", "AUX", "PART"} or doc[i].dep_ == "neg"):
+        if doc[i].tag_ == "TO":
+            return None  # "took to Twitter to accuse": an infinitive's subject is never the word before "to"
         i -= 1
     if i >= verb.sent.start and doc[i].pos_ in {"NOUN", "PROPN", "PRON"}:
-        return _np_top(doc[i])
+        top = _np_top(doc[i])
+        # The object of an earlier verb's preposition ("took to Twitter") is a setting, not who speaks; a
+        # title's ("Ambassador to Mongolia Iskander Azizov") or a fronted "As X said" is the speaker.
+        governor = top.head.head
+        return None if top.dep_ == "pobj" and governor.pos_ in {"VERB", "AUX"} and governor.i < top.i else top
     before = doc[verb.i - 1] if verb.i > verb.sent.start else None
     if before is not None and before.text == ",":
         for j in range(verb.i + 1, min(verb.i + 8, verb.sent.end)):
@@ -129,10 +155,16 @@ def content_of(verb: Token, subject: Token) -> set[int]:
     lemma = verb.lemma_.lower()
     content: set[int] = set()
     for child in verb.children:
-        if child.dep_ in _CLAUSE_DEPS and child.i != subject.i:
+        if child.dep_ in _CLAUSE_DEPS and child.i != subject.i and not _adjunct_clause(verb, child):
             content |= _subtree(child)
     if content:
         return content
+    if lemma in CLAUSE_CUES:
+        for child in verb.children:
+            if _unmarked_clause(verb, child):
+                content |= _subtree(child)
+        if content:
+            return content
     particle = phrasal_particle(verb)
     if particle is not None and particle.dep_ == "prep":
         # "called for X", "called on X to Y": the object of the preposition (and what follows it).
@@ -179,6 +211,31 @@ def content_of(verb: Token, subject: Token) -> set[int]:
     return content
 
 
+_SUBORDINATORS = frozenset(
+    "after before when while because since until although though if once unless whereas as".split()
+)
+
+
+def _adjunct_clause(verb: Token, clause: Token) -> bool:
+    """ "…," Warren told him, after he admitted …": a comma and a subordinator start a time or reason
+    clause the parser hung on the cue as its complement; it is not what was said."""
+    first = clause.left_edge
+    return first.i > verb.i and first.lower_ in _SUBORDINATORS and verb.doc[first.i - 1].text == ","
+
+
+def _unmarked_clause(verb: Token, clause: Token) -> bool:
+    """ "said after the convention he would not …": a finite clause with its own subject and no
+    subordinator, parsed as an adverbial because a time phrase sits between it and the cue."""
+    if clause.dep_ != "advcl" or clause.i < verb.i or clause.pos_ not in {"VERB", "AUX"}:
+        return False
+    children = list(clause.children)
+    if not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in children):
+        return False
+    if any(c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ in {"WRB"}) for c in children):
+        return False
+    return clause.tag_ in {"VBD", "VBZ", "VBP", "MD"} or any(c.dep_ == "aux" for c in children)
+
+
 def _colon_after(token: Token) -> bool:
     doc = token.doc
     return any(doc[i].text == ":" for i in range(token.i + 1, min(token.right_edge.i + 2, len(doc))))
@@ -200,10 +257,17 @@ def parenthetical_content(verb: Token, subject: Token) -> set[int]:
         start = min(subject.left_edge.i, verb.i)
         if verb.i < head.i or start == 0 or doc[start - 1].text != "," or any(c.dep_ == "cc" for c in verb.children):
             return set()
-    if verb.dep_ == "ccomp" and verb.i < head.i:
+    if verb.dep_ == "ccomp" and (verb.i < head.i or not (is_as or _set_off(verb, subject))):
+        # "X has said [20 people have indicated …]": a complement, not a cue interrupting its head.
         return set()
     own = _subtree(verb)
     return {i for i in _subtree(head) if i not in own}
+
+
+def _set_off(verb: Token, subject: Token) -> bool:
+    """The cue frame follows a comma, dash or closing quote: ", he said" rather than "has said …"."""
+    start = min(verb.left_edge.i, subject.left_edge.i, verb.i)
+    return start > 0 and verb.doc[start - 1].text in {",", "-", "—", "–", "”", '"', "''", "("}
 
 
 def leading_content(verb: Token, subject: Token, sentence: Span) -> set[int]:
@@ -222,6 +286,8 @@ def leading_content(verb: Token, subject: Token, sentence: Span) -> set[int]:
         j -= 1
     if j < sentence.start or doc[j].pos_ in {"VERB", "AUX"}:
         return set()
+    if any(doc[k].dep_ == "mark" for k in range(j + 1, start)):
+        return set()  # "…, while 73 percent said the same": a subordinate cue does not report the main clause
     start = j
     before = [t for t in sentence if t.i < start]
     if len(before) < 4:
@@ -269,3 +335,39 @@ def cue_text(verb: Token) -> str:
     if particle is not None:
         return f"{verb.text} {particle.text}"
     return verb.text
+
+
+def merge_conjoined(
+    candidates: list[tuple[Token, Token, set[int], str]],
+) -> list[tuple[Token, Token, set[int], str]]:
+    """ "X condemned A and highlighted that B": one speaker, one statement."""
+    by_cue = {c[0].i: c for c in candidates}
+    merged: list[tuple[Token, Token, set[int], str]] = []
+    for candidate in candidates:
+        cue = candidate[0]
+        participle = (
+            cue.tag_ == "VBG"
+            and cue.dep_ in {"advcl", "xcomp", "conj"}
+            and not any(c.dep_ == "nsubj" for c in cue.children)
+        )
+        first = by_cue.get(cue.head.i) if participle or _elaborates(cue) else None
+        if first is not None and first is not candidate and candidate[1].i == first[1].i:
+            first[2].update(candidate[2])
+            continue
+        if participle and cue.lemma_.lower() in CONTINUING_PARTICIPLES:
+            continue  # "…, adding that …" after an event, not a statement: nothing to continue
+        merged.append(candidate)
+    return merged
+
+
+def _elaborates(cue: Token) -> bool:
+    """ "condemned terrorism and highlighted that it is a threat": a that-clause spelling out the object of
+    the cue it is conjoined to makes one statement; two cues with content of their own ("called X Y and
+    called for Z", "urged A and criticized B", "said A and said B") make two."""
+    if cue.dep_ != "conj":
+        return False
+    first = cue.head
+    if not any(c.dep_ == "dobj" for c in first.children) or any(c.dep_ in {"ccomp", "xcomp"} for c in first.children):
+        return False
+    that_clauses = [c for c in cue.children if c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children)]
+    return bool(that_clauses)

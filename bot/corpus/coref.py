@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from bot.corpus.cues import GENERIC_LEADER_NOUNS, ROLE_NOUNS
+from bot.corpus.cues import FEMALE_WORDS, GENERIC_LEADER_NOUNS, MALE_WORDS, ROLE_NOUNS
 from bot.corpus.models import SpeakerType
 from bot.corpus.speakers import Mention, describe, noun_phrase, strip_titles, text_of
 
@@ -23,6 +23,12 @@ _WINDOW = 40
 _ROLE_WINDOW = 300
 # Role words too common to identify anyone on their own ("the official", "the leader").
 _WEAK_ROLE_WORDS = GENERIC_LEADER_NOUNS | {"the", "a", "an", "'s", "’s"}
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+
+
+def _gender_of(words: set[str]) -> str | None:
+    male, female = bool(words & MALE_WORDS), bool(words & FEMALE_WORDS)
+    return "m" if male and not female else "f" if female and not male else None
 
 
 def _title_before(phrase: list[Token], start: int) -> list[Token]:
@@ -70,6 +76,8 @@ class Coreference:
     _roles: dict[str, str] = field(default_factory=dict)
     _by_last: dict[str, list[list[str]]] = field(default_factory=dict)
     _by_first: dict[str, list[list[str]]] = field(default_factory=dict)
+    # Gender from titles and gendered role nouns; "?" once the article has given both.
+    _gender: dict[str, str] = field(default_factory=dict)
     # Tokens inside statements already found: people named there are reported on, not speaking.
     reported: set[int] = field(default_factory=set)
 
@@ -109,6 +117,14 @@ class Coreference:
             role_words |= {t.lemma_.lower() for t in head_phrase if t.is_alpha}
             role = role or text_of(strip_titles(head_phrase)) or None
         full = self.full_name(name)
+        titles = {t.lower_ for t in phrase if t.i < words[0].i} | role_words
+        if words[0].i > 0:
+            titles.add(self.doc[words[0].i - 1].lower_)
+        gender = _gender_of(titles)
+        if gender is not None:
+            known = self._gender.setdefault(full, gender)
+            if known != gender:
+                self._gender[full] = "?"
         self.people.append(_Person(words[0].i, full, role_words, role, root.dep_ in {"nsubj", "nsubjpass"}))
         self._positions.append(words[0].i)
         if role:
@@ -203,10 +219,16 @@ class Coreference:
             for _at, org in reversed(self._orgs_before(position)):
                 return Speaker(org, None, "organization")
             return None
-        last = self._latest_person(position, exclude)
+        last = self._latest_person(position, exclude, _PRONOUN_GENDER.get(lower))
         return Speaker(last.name, last.role, "person") if last else None
 
-    def _latest_person(self, position: int, exclude: set[int] | None = None) -> _Person | None:
+    def _other_gender(self, name: str, gender: str | None) -> bool:
+        known = self._gender.get(name)
+        return gender is not None and known is not None and known != "?" and known != gender
+
+    def _latest_person(
+        self, position: int, exclude: set[int] | None = None, gender: str | None = None
+    ) -> _Person | None:
         """The most recent person who spoke or was a subject; speakers count as subjects.
 
         Antecedents are close by, so only the last `_WINDOW` people and speakers are looked at; that
@@ -217,11 +239,15 @@ class Coreference:
         spoken: dict[str, int] = {}
         for at, speaker in self.speakers[-_WINDOW:]:
             if at < position and speaker.type == "person" and speaker.name:
+                if self._other_gender(speaker.name, gender):
+                    continue  # "she" after "Mr. X said": not him
                 spoken[speaker.name] = at
         best: _Person | None = None
         best_at = -1
         for person in recent:
             if person.position in self.reported or person.position in excluded:
+                continue
+            if self._other_gender(person.name, gender):
                 continue
             at = max(person.position if person.is_subject else -1, spoken.get(person.name, -1))
             if at > best_at:
@@ -232,7 +258,8 @@ class Coreference:
         if best is None:
             # Nobody was a subject yet: the latest person named outside any reported content.
             for person in reversed(recent):
-                if person.position not in self.reported and person.position not in excluded:
+                usable = person.position not in self.reported and person.position not in excluded
+                if usable and not self._other_gender(person.name, gender):
                     return person
         return best
 

@@ -95,6 +95,21 @@ ROLE_NOUNS: frozenset[str] = _lexicon(
     founder ceo executive manager coordinator commissioner delegate member vice first lady
     pm fm dm undersecretary press aide strategist pollster scientist historian anchor host
     correspondent reporter editor columnist author spokesmen officials
+    narrator announcer moderator questioner interviewer commentator
+    """
+)
+
+# Titles and nouns that tell a person's gender, so "she" never resolves to a "Mr." (no first names used).
+MALE_WORDS: frozenset[str] = _lexicon(
+    """
+    mr mr. sir spokesman chairman congressman businessman king prince emir sheikh sultan husband father
+    son brother uncle grandfather boyfriend nephew
+    """
+)
+FEMALE_WORDS: frozenset[str] = _lexicon(
+    """
+    mrs mrs. ms ms. miss madam spokeswoman chairwoman congresswoman businesswoman queen princess wife mother
+    daughter sister aunt grandmother girlfriend niece lady
     """
 )
 
@@ -117,7 +132,7 @@ DOCUMENT_NOUNS: frozenset[str] = _lexicon(
     """
     declaration statement communique communiqué report document letter resolution memo memorandum
     charter agreement treaty plan poll survey study brief filing complaint ruling order lawsuit
-    analysis release ad advertisement book
+    analysis release ad advertisement book clip video spot slide
     """
 )
 
@@ -134,7 +149,7 @@ GROUP_NOUNS: frozenset[str] = _lexicon(
     """
     expert analyst observer critic official supporter opponent economist resident voter
     lawmaker scientist researcher activist leader member people democrat republican
-    diplomat investor advocate
+    diplomat investor advocate journalist protester demonstrator
     """
 )
 

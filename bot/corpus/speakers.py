@@ -127,7 +127,16 @@ def describe(head: Token) -> Mention | None:
     named = _named(head, phrase)
     if named is not None:
         return named
+    if head.pos_ == "PROPN" and _acronym(head.text) and not any(c.dep_ == "compound" for c in head.children):
+        # "CNS reported": an unrecognised acronym that speaks is an organization.
+        return Mention("name", "organization", head.text, None, head)
+    if head.ent_type_ == "NORP" and head.tag_ in {"NNPS", "NNS"}:
+        # "Mexicans often say", "Democrats argued": a people or party speaking as a group.
+        return Mention("group", "unknown", _plain(phrase), None, head)
     lemma = head.lemma_.lower()
+    if lower in _QUANTIFIERS or head.ent_type_ == "PERCENT":
+        # "one of the advisers pointed out", "63 percent said": the part stands for its group.
+        return _part_of(head)
     if lemma in ANONYMOUS_NOUNS or lower in ANONYMOUS_NOUNS:
         return Mention("anonymous", "unknown", None, None, head)
     if lemma in DOCUMENT_NOUNS:
@@ -146,6 +155,26 @@ def describe(head: Token) -> Mention | None:
     ):
         return Mention("group", "unknown", _plain(phrase) if head.tag_ in {"NNS", "NNPS"} else None, None, head)
     return None
+
+
+_QUANTIFIERS = frozenset({"one", "some", "many", "several", "most", "all", "half", "both", "none", "few"})
+
+
+def _acronym(text: str) -> bool:
+    letters = text.replace(".", "").replace("&", "")
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+
+
+def _part_of(head: Token) -> Mention | None:
+    group = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    whole = next((c for c in group.children if c.dep_ == "pobj"), None) if group is not None else None
+    inner = describe(whole) if whole is not None else None
+    if inner is not None and inner.kind in {"group", "role", "name", "org_noun"}:
+        return Mention("group", "unknown", inner.name if inner.kind != "role" else None, None, head)
+    if whole is not None and inner is None:
+        return None  # "one of the reasons": a part of something that cannot speak
+    # "many of whom say", "63 percent said": a group the article does not name here.
+    return Mention("group", "unknown", None, None, head)
 
 
 def _trailing_name(head: Token) -> str | None:
