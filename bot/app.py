@@ -5,10 +5,15 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -23,6 +28,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.limits import RateLimiter
+from bot.retry import RetryingRateLimiter
 from bot.search import Searcher
 from bot.services import SERVICES_KEY, Services
 from bot.store import Store
@@ -30,6 +37,8 @@ from handlers import admin, catalog, inline, members, quote, start, timeline
 from handlers.channel import channel_dispatcher
 from handlers.common import reply
 from handlers.errors import on_error
+from handlers.render import PAGE_NUMBER, SELECTION_KEY
+from handlers.throttle import has_query, throttled
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +46,12 @@ logger = logging.getLogger(__name__)
 CORPUS_POLL_SECONDS = 3.0
 
 # The commands, in the order /help and Telegram's menu show them; channels get the same set.
+# Searches spend the asker's query budget (QUERIES_PER_MINUTE): one user cannot starve the others.
 COMMANDS = {
     "start": (start.start, "What this bot can do"),
-    "quote": (quote.quote, "Statements by speaker, topic, country or words"),
-    "members": (members.members, "SCO members, observers and partners"),
-    "timeline": (timeline.timeline, "Statements and events in date order"),
+    "quote": (throttled(quote.quote), "Statements by speaker, topic, country or words"),
+    "members": (throttled(members.members, when=has_query), "SCO members, observers and partners"),
+    "timeline": (throttled(timeline.timeline), "Statements and events in date order"),
     "speakers": (catalog.speakers, "Everyone quoted, with counts"),
     "topics": (catalog.topics, "The topics, with counts"),
     "source": (quote.source, "A statement's paragraph in its article"),
@@ -67,14 +77,16 @@ def build_application(
                 allow_sending_without_reply=True,
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(RetryingRateLimiter(max_retries=3))
         .post_init(_post_init)
         .concurrent_updates(True)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
     application = builder.build()
-    application.bot_data[SERVICES_KEY] = Services(settings=settings, store=store, searcher=Searcher(store))
+    application.bot_data[SERVICES_KEY] = Services(
+        settings=settings, store=store, searcher=Searcher(store), limiter=RateLimiter(settings.queries_per_minute)
+    )
     register_handlers(application)
     return application
 
@@ -91,23 +103,29 @@ def register_handlers(application: Application) -> None:
     application.add_handler(
         MessageHandler(filters.UpdateType.CHANNEL_POSTS & filters.COMMAND, channel_dispatcher(everything))
     )
-    # An article sent as a document; the handler itself refuses non-admins.
-    application.add_handler(MessageHandler(filters.Document.ALL & ~filters.UpdateType.CHANNEL_POSTS, admin.upload))
+    # An article sent as a document, in a private chat only: in groups and channels documents are other
+    # people's business, and answering each with a refusal would be noise. The handler refuses non-admins.
+    application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, admin.upload))
 
     # Buttons. Each pattern owns one prefix of callback data; the data is "prefix|…" and at most 64 bytes.
-    application.add_handler(CallbackQueryHandler(quote.on_card_button, pattern=r"^q\|"))
-    application.add_handler(CallbackQueryHandler(quote.on_source_button, pattern=r"^src\|\d+$"))
+    # The patterns are strict because clients can send any data: what does not fit falls to the last one.
+    key, page = SELECTION_KEY, PAGE_NUMBER
+    application.add_handler(CallbackQueryHandler(quote.on_card_button, pattern=rf"^q\|{key}\|{page}$"))
+    application.add_handler(CallbackQueryHandler(quote.on_source_button, pattern=r"^src\|[0-9]{1,18}$"))
     application.add_handler(CallbackQueryHandler(quote.on_random_button, pattern=r"^rnd$"))
-    application.add_handler(CallbackQueryHandler(timeline.on_timeline_button, pattern=r"^tl\|"))
-    application.add_handler(CallbackQueryHandler(members.on_country_button, pattern=r"^mc\|"))
-    application.add_handler(CallbackQueryHandler(catalog.on_speakers_button, pattern=r"^sp\|all\|\d+$"))
-    application.add_handler(CallbackQueryHandler(quote.on_noop_button))  # stale or unknown buttons
+    application.add_handler(CallbackQueryHandler(timeline.on_timeline_button, pattern=rf"^tl\|{key}\|{page}$"))
+    application.add_handler(CallbackQueryHandler(members.on_country_button, pattern=r"^mc\|[^|]{1,60}$"))
+    application.add_handler(CallbackQueryHandler(catalog.on_speakers_button, pattern=rf"^sp\|all\|{page}$"))
+    application.add_handler(CallbackQueryHandler(quote.on_noop_button, pattern=r"^noop$"))
+    application.add_handler(CallbackQueryHandler(quote.on_unknown_button))  # stale, unknown or forged data
 
-    application.add_handler(InlineQueryHandler(inline.inline_query))
+    application.add_handler(InlineQueryHandler(throttled(inline.inline_query, when=_inline_search)))
 
     # Order matters: these catch what nothing above took, so they come last.
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, _unknown_command))
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, _plain_text))
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, throttled(_plain_text))
+    )
 
     application.add_error_handler(on_error)
 
@@ -138,6 +156,11 @@ async def _count_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def _unknown_command(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, "I don't know that command. /help lists what I can do.")  # type: ignore[arg-type]
+
+
+def _inline_search(update: object) -> bool:
+    # An empty inline query lists the newest statements: one cheap indexed read, not a search.
+    return isinstance(update, Update) and update.inline_query is not None and bool(update.inline_query.query.strip())
 
 
 async def _plain_text(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

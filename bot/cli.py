@@ -158,6 +158,7 @@ def format_load_report(report: LoadReport) -> str:
         f"speakers: {before.speakers if before else 0} → {after.speakers if after else 0}",
     ]
     lines += [f"skipped {bad.name}: {bad.reason}" for bad in report.skipped]
+    lines += [f"warning: {warning}" for warning in report.warnings]
     lines += [f"problem: {problem}" for problem in report.problems]
     lines.append(f"took {report.seconds:.1f} s")
     return "\n".join(lines)

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.corpus.nlp import DEFAULT_MODEL
@@ -29,9 +29,11 @@ class Settings(BaseSettings):
     spacy_model: str = DEFAULT_MODEL
     log_level: str = "INFO"
     webhook_url: AnyHttpUrl | None = None
-    webhook_secret: SecretStr | None = None
+    # Validated even when unset: a webhook without a secret would let anyone post forged updates.
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
     webhook_listen: str = "0.0.0.0"
     port: int = Field(default=8443, ge=1, le=65535)
+    queries_per_minute: int = Field(default=30, ge=0)
 
     @field_validator("bot_token", "webhook_url", "webhook_secret", mode="before")
     @classmethod
@@ -66,7 +68,9 @@ class Settings(BaseSettings):
 
     @field_validator("webhook_secret")
     @classmethod
-    def _telegram_secret_token(cls, value: SecretStr | None) -> SecretStr | None:
+    def _telegram_secret_token(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None and info.data.get("webhook_url") is not None:
+            raise ValueError("required when WEBHOOK_URL is set (1-256 characters of A-Z, a-z, 0-9, _ and -)")
         # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and - as secret_token.
         if value is not None:
             secret = value.get_secret_value()

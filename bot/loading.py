@@ -8,8 +8,10 @@ until the new one is complete, and a load that fails leaves the old corpus as it
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -19,8 +21,7 @@ from typing import TYPE_CHECKING
 
 from bot.corpus.members import load_members
 from bot.corpus.models import Article, SkippedFile, Statement
-from bot.corpus.pipeline import parse_batch
-from bot.corpus.reader import ARTICLE_SUFFIX, iter_article_paths, read_article
+from bot.corpus.reader import ARTICLE_SUFFIX, article_warnings, iter_article_paths, read_article
 from bot.corpus.topics import load_taxonomy
 from bot.store import CorpusChange, CorpusCounts, Store
 
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
 MEMBERS_FILE = "members.csv"
 TOPICS_FILE = "topics.toml"
 PARSE_BATCH = 16
+# A load of at least this many articles, given no executor, is parsed by PARSE_WORKERS processes.
+PARALLEL_FROM = 64
+PARSE_WORKERS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,7 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # files that loaded but deserve a look
     before: CorpusCounts | None = None
     after: CorpusCounts | None = None
     seconds: float = 0.0
@@ -60,6 +65,7 @@ class _Scan:
     to_parse: list[Article]
     unchanged: list[str]
     skipped: list[SkippedFile]
+    warnings: list[str]
 
 
 def _scan(seeds_dir: Path, known: dict[str, str]) -> _Scan:
@@ -74,7 +80,7 @@ def _scan(seeds_dir: Path, known: dict[str, str]) -> _Scan:
             unchanged.append(result.name)
         else:
             to_parse.append(result)
-    return _Scan(to_parse, unchanged, skipped)
+    return _Scan(to_parse, unchanged, skipped, [w for article in to_parse for w in article_warnings(article)])
 
 
 def worker_pool() -> ProcessPoolExecutor:
@@ -96,7 +102,7 @@ async def load_corpus(
     await _notify(progress, LoadProgress("scanning"))
     known = await store.document_hashes()
     scan = await asyncio.to_thread(_scan, seeds_dir, known)
-    report.unchanged, report.skipped = scan.unchanged, scan.skipped
+    report.unchanged, report.skipped, report.warnings = scan.unchanged, scan.skipped, scan.warnings
     present = {a.name for a in scan.to_parse} | set(scan.unchanged) | {s.name for s in scan.skipped}
     report.removed = sorted(name for name in known if name not in present)
     for article in scan.to_parse:
@@ -119,15 +125,63 @@ async def _parse(
     executor: Executor | None,
     progress: ProgressCallback | None,
 ) -> list[tuple[Article, list[Statement]]]:
-    loop = asyncio.get_running_loop()
-    parsed: list[tuple[Article, list[Statement]]] = []
     total = len(articles)
     await _notify(progress, LoadProgress("parsing", 0, total))
-    for start in range(0, total, PARSE_BATCH):
-        batch = articles[start : start + PARSE_BATCH]
-        parsed += await loop.run_in_executor(executor, parse_batch, batch, model, taxonomy_path)
-        await _notify(progress, LoadProgress("parsing", len(parsed), total))
-    return parsed
+    own = None
+    if executor is None and total >= PARALLEL_FROM:
+        # A big load is worth the seconds each spawned worker takes to load the model: one per core.
+        own = executor = ProcessPoolExecutor(max_workers=parse_workers(), mp_context=get_context("spawn"))
+    try:
+        return await _parse_batches(articles, model, taxonomy_path, executor, progress)
+    finally:
+        if own is not None:
+            own.shutdown(wait=False, cancel_futures=True)
+
+
+async def _parse_batches(
+    articles: list[Article],
+    model: str,
+    taxonomy_path: Path,
+    executor: Executor | None,
+    progress: ProgressCallback | None,
+) -> list[tuple[Article, list[Statement]]]:
+    """Keep every worker of a process pool busy, and take the results back in article order."""
+    loop = asyncio.get_running_loop()
+    total = len(articles)
+    # Threads share one model, which spaCy does not promise is safe; processes each have their own.
+    ahead = 2 * _workers_of(executor) if isinstance(executor, ProcessPoolExecutor) else 1
+    batches = iter(range(0, total, PARSE_BATCH))
+    pending: deque[asyncio.Future[list[tuple[Article, list[Statement]]]]] = deque()
+    parsed: list[tuple[Article, list[Statement]]] = []
+    try:
+        while True:
+            while len(pending) < ahead and (start := next(batches, None)) is not None:
+                batch = articles[start : start + PARSE_BATCH]
+                pending.append(loop.run_in_executor(executor, parse_batch, batch, model, taxonomy_path))
+            if not pending:
+                return parsed
+            parsed += await pending.popleft()
+            await _notify(progress, LoadProgress("parsing", len(parsed), total))
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def parse_batch(
+    articles: list[Article], model: str, taxonomy_path: Path | None
+) -> list[tuple[Article, list[Statement]]]:
+    """`parse_batch`, imported where it runs: the bot's process never imports spaCy, only its workers do."""
+    from bot.corpus import pipeline
+
+    return pipeline.parse_batch(articles, model, taxonomy_path)
+
+
+def parse_workers() -> int:
+    return max(1, min(PARSE_WORKERS, os.cpu_count() or 1))
+
+
+def _workers_of(executor: ProcessPoolExecutor) -> int:
+    return max(1, getattr(executor, "_max_workers", 1))
 
 
 async def _load_reference_data(store: Store, seeds_dir: Path) -> list[str]:

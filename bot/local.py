@@ -37,6 +37,8 @@ BOT_USER = {
 USER = {"id": 1000, "is_bot": False, "first_name": "You", "username": "local_user"}
 CHAT = {"id": 1000, "type": "private", "first_name": "You"}
 _TAG = re.compile(r"<[^>]+>")
+# Telegram marks a command only for these characters, up to the first one that cannot be in a command.
+_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_@])")
 
 
 @dataclass(slots=True)
@@ -57,6 +59,7 @@ class LocalBotAPI(BaseRequest):
     """Answers the bot's Bot API calls in-process and records what it shows the user."""
 
     def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []  # every call as sent, for checking it
         self.shown: list[Shown] = []
         self.alerts: list[str] = []
         self.messages: dict[int, Shown] = {}
@@ -77,6 +80,7 @@ class LocalBotAPI(BaseRequest):
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
+        self.calls.append((endpoint, params))
         result = self._answer(endpoint, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
@@ -160,10 +164,15 @@ class LocalChat:
             "from": USER,
             "text": text,
         }
-        if text.startswith("/"):
-            command = text.split(maxsplit=1)[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        command = _COMMAND.match(text)
+        if command is not None:
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command.group())}]
         return await self._process({"message": message})
+
+    async def inline(self, query: str, offset: str = "") -> list[Shown]:
+        """Type `@bot query` in some chat; returns the results offered, one `Shown` each."""
+        inline_query = {"id": str(next(self._update_ids)), "from": USER, "query": query, "offset": offset}
+        return await self._process({"inline_query": inline_query})
 
     async def press(self, shown: Shown, number: int) -> list[Shown]:
         """Press the `number`th button (from 1, row by row) of a message the bot showed."""
@@ -173,6 +182,11 @@ class LocalChat:
         _, data = buttons[number - 1]
         if data.startswith(("http://", "https://")):
             return [Shown(0, f"(opens {data})")]
+        return await self.press_data(data, shown)
+
+    async def press_data(self, data: str, shown: Shown | None = None) -> list[Shown]:
+        """Press a button carrying `data`, on `shown` or on a message the bot sent earlier."""
+        shown = shown or Shown(0, "(a message)")
         query = {
             "id": str(next(self._update_ids)),
             "from": USER,

@@ -1,14 +1,20 @@
-"""Running the bot for real: open the store, build the application, then poll or serve a webhook."""
+"""Running the bot for real: open the store, build the application, then poll or serve a webhook.
+
+`serving` is the one start-up path: `scobot run` uses it, and so do the tests that run the bot in
+webhook mode, so what they check is what production runs.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from bot.app import build_application
@@ -19,34 +25,78 @@ from bot.store import Store
 
 logger = logging.getLogger(__name__)
 
+# Seconds a long poll waits at Telegram for updates before it is renewed.
+POLL_TIMEOUT = 10
+
 
 def run_bot(settings: Settings) -> int:
-    store = asyncio.run(Store.open(settings.database_path))
-    application = build_application(settings, store)
-    services: Services = application.bot_data[SERVICES_KEY]
-    # spaCy lives in this worker process, never in the bot's: parsing cannot stall the event loop.
-    services.parse_executor = worker_pool()
-    application.post_shutdown = _closing(store, services.parse_executor)
-    if settings.webhook_url:
-        url = str(settings.webhook_url)
-        logger.info("serving a webhook on %s:%s", settings.webhook_listen, settings.port)
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.port,
-            url_path=urlsplit(url).path.lstrip("/"),
-            webhook_url=url,
-            secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        logger.info("polling for updates")
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        asyncio.run(_run(settings))
+    except InvalidToken:
+        # PTB's message quotes the token itself; this line must not.
+        logger.critical("Telegram rejected BOT_TOKEN; check it with @BotFather")
+        return 1
+    except Exception:
+        # Through logging, so the redacting formatter sees the traceback before anyone else does.
+        logger.critical("the bot stopped on an error", exc_info=True)
+        return 1
     return 0
 
 
-def _closing(store: Store, executor: Executor) -> Callable[[Application], Awaitable[None]]:
-    async def close(_application: Application) -> None:
-        executor.shutdown(wait=False, cancel_futures=True)
-        await store.close()
+async def _run(settings: Settings) -> None:
+    async with await Store.open(settings.database_path) as store:
+        application = build_application(settings, store)
+        services: Services = application.bot_data[SERVICES_KEY]
+        # spaCy lives in this worker process, never in the bot's: parsing cannot stall the event loop.
+        services.parse_executor = executor = worker_pool()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        try:
+            async with serving(application, settings):
+                await stop.wait()
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
+        logger.info("stopped")
 
-    return close
+
+@asynccontextmanager
+async def serving(
+    application: Application, settings: Settings, *, poll_timeout: int = POLL_TIMEOUT
+) -> AsyncIterator[Application]:
+    """The application started and receiving updates (a webhook with WEBHOOK_URL, else polling) until exit."""
+    updater = application.updater
+    assert updater is not None, "build_application always gives the application an updater"
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        if settings.webhook_url:
+            url = str(settings.webhook_url)
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            # Config refuses WEBHOOK_URL without WEBHOOK_SECRET; this guards callers that build Settings by hand.
+            if secret is None:
+                raise ValueError("a webhook needs WEBHOOK_SECRET")
+            logger.info("serving a webhook on %s:%s", settings.webhook_listen, settings.port)
+            await updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.port,
+                url_path=urlsplit(url).path.lstrip("/"),
+                webhook_url=url,
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            logger.info("polling for updates")
+            await updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        await application.start()
+        try:
+            yield application
+        finally:
+            with suppress(RuntimeError):  # not running: start failed half-way
+                await updater.stop()
+            if application.running:
+                await application.stop()
+    finally:
+        await application.shutdown()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
+from bot.limits import RateLimiter
 from bot.search import Searcher
 from bot.store import Store
 
@@ -27,3 +28,5 @@ class Services:
     parse_executor: Executor | None = None
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_reload: str | None = None
+    # Off unless the composition root sets one from QUERIES_PER_MINUTE.
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))

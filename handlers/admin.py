@@ -17,6 +17,7 @@ from telegram.ext import ContextTypes
 from bot.corpus.models import SkippedFile
 from bot.corpus.reader import ARTICLE_SUFFIX, MAX_ARTICLE_BYTES, parse_article
 from bot.loading import LoadProgress, LoadReport, ReloadBusyError, reload_corpus, save_upload
+from bot.logs import redact
 from handlers import render
 from handlers.common import reply, services
 
@@ -59,9 +60,10 @@ async def _reload_with_progress(update: Update, context: ContextTypes.DEFAULT_TY
         return
     except Exception as exc:
         logger.exception("reload failed")
+        # The reason goes into a chat, so it gets the same redaction as a log line.
+        reason = render.clip(redact(str(exc), [svc.settings.token or ""]), 300)
         await progress.finish(
-            f"❌ Reload failed: {escape(type(exc).__name__)}: {escape(render.clip(str(exc), 300))}\n"
-            "The previous corpus is still serving."
+            f"❌ Reload failed: {escape(type(exc).__name__)}: {escape(reason)}\nThe previous corpus is still serving."
         )
         return
     await progress.finish(format_report(report))
@@ -116,6 +118,7 @@ def format_report(report: LoadReport) -> str:
             more = f" and {len(names) - REPORT_NAMES_SHOWN} more" if len(names) > REPORT_NAMES_SHOWN else ""
             lines.append(f"{label}: {shown}{more}")
     lines += [f"⚠️ skipped {escape(s.name)}: {escape(s.reason)}" for s in report.skipped]
+    lines += [f"⚠️ {escape(warning)}" for warning in report.warnings]
     lines += [f"⚠️ {escape(problem)}" for problem in report.problems]
     return render.fit_lines(lines[0], lines[1:])
 

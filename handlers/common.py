@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -9,6 +11,8 @@ from telegram.ext import ContextTypes
 from bot.services import SERVICES_KEY, Services
 
 MAX_QUERY_CHARS = 200
+# Statement ids are SQLite integers; more digits than int64 holds can only be a hostile or mistyped id.
+_ID = re.compile(r"[0-9]{1,18}")
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -16,13 +20,19 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 
 def command_query(update: Update) -> str:
-    """The words after the command ("/quote@bot xi" → "xi"), for commands and channel posts alike."""
+    """The words after the command ("/quote@bot xi" → "xi"); plain text (no command) is all query."""
     message = update.effective_message
     text = (message.text or message.caption or "") if message else ""
-    _, _, rest = text.partition(" ")
-    if "\n" in text.split(" ", 1)[0]:
-        rest = text.split("\n", 1)[1]
-    return " ".join(rest.split())[:MAX_QUERY_CHARS]
+    if text.startswith("/"):
+        # The command ends at the first whitespace, a newline included ("/quote\nxi").
+        parts = text.split(maxsplit=1)
+        text = parts[1] if len(parts) > 1 else ""
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def parse_id(text: str) -> int | None:
+    """A statement id typed or carried by a button: ASCII digits only ("²".isdigit() is true), int64-sized."""
+    return int(text) if _ID.fullmatch(text) else None
 
 
 async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message | None:

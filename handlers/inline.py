@@ -28,7 +28,8 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     svc = services(context)
     text = " ".join(query.query.split())
-    page = int(query.offset) if query.offset.isdigit() else 0
+    # The offset is whatever the client sends back; only our own small page numbers are honoured.
+    page = int(query.offset) if query.offset.isascii() and query.offset.isdigit() and len(query.offset) < 4 else 0
     ids: list[int] = []
     if not text:
         ids = await svc.store.ids_by_date(limit=PAGE_SIZE * MAX_PAGES)
@@ -43,9 +44,9 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     results = [_result(statement, context.bot.username) for statement in statements]
     if page >= MAX_PAGES:
         results = []
-    # With a callable, auto_pagination offers a next page whenever this one is not empty; building only
-    # the page asked for keeps a query from fetching results it will not send.
-    await query.answer(lambda _page: results, auto_pagination=True, cache_time=CACHE_SECONDS)
+    # The next page is offered whenever this one is not empty. PTB's auto_pagination would do the same but
+    # parses the client's offset with int(), which raises on anything else a client may send.
+    await query.answer(results, next_offset=str(page + 1) if results else "", cache_time=CACHE_SECONDS)
 
 
 def _result(statement: StoredStatement, bot_username: str) -> InlineQueryResultArticle:

@@ -10,10 +10,11 @@ from telegram.ext import ContextTypes
 
 from bot.search import Found
 from handlers import render
-from handlers.common import command_query, reply, services, show
+from handlers.common import command_query, parse_id, reply, services, show
 
 EMPTY_CORPUS = "The corpus is empty. An admin can load articles with /reload."
 EXPIRED = "That search has expired. Send the command again, please."
+STALE_BUTTON = "That button no longer works. Send the command again, please."
 
 
 async def quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -105,15 +106,21 @@ async def on_source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/source <id>"""
     argument = command_query(update).lstrip("#")
-    if not argument.isdigit():
+    statement_id = parse_id(argument)
+    if statement_id is None:
         await reply(update, "Usage: <code>/source 42</code>, with the number shown under a statement.")
         return
-    found = await services(context).store.source(int(argument))
+    found = await services(context).store.source(statement_id)
     if found is None:
-        await reply(update, f"There is no statement #{escape(argument)}.")
+        await reply(update, f"There is no statement #{statement_id}.")
         return
     await reply(update, render.source_view(found))
 
 
 async def on_noop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.callback_query.answer()  # type: ignore[union-attr]
+
+
+async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Data no pattern accepts: a button from an old version of the bot, or forged by a client."""
+    await update.callback_query.answer(STALE_BUTTON)  # type: ignore[union-attr]

@@ -16,6 +16,11 @@ CARD_TEXT_LIMIT = 3000
 LINE_TEXT_LIMIT = 160
 # Telegram's own limit on callback data.
 CALLBACK_DATA_LIMIT = 64
+# What a selection key in callback data may look like (see `bot.search.selection_key`). Button data comes
+# back from the client, so handlers only accept keys of this shape: ASCII digits where an int is parsed,
+# a year `date()` accepts, and no "|" inside.
+SELECTION_KEY = r"(?:a|s:[0-9]{1,18}|y:(?:19|20)[0-9]{2}|[tc]:[^|]{1,60}|x:[0-9a-f]{1,32})"
+PAGE_NUMBER = r"-?[0-9]{1,9}"
 
 
 def clip(text: str, limit: int) -> str:
@@ -36,8 +41,17 @@ def speaker_line(statement: StoredStatement) -> str:
 
 
 def quoted(statement: StoredStatement, limit: int) -> str:
-    text = escape(clip(statement.text, limit))
-    return f"“{text}”" if statement.kind == "direct" else text
+    text = balance_quotes(clip(statement.text, limit))
+    return f"“{escape(text)}”" if statement.kind == "direct" else escape(text)
+
+
+def balance_quotes(text: str) -> str:
+    """Close a quotation the statement opens but its span ends before: mixed statements often do."""
+    if text.count('"') % 2:
+        return text + '"'
+    if text.count("“") > text.count("”"):
+        return text + "”"
+    return text
 
 
 def statement_card(statement: StoredStatement, position: int | None = None, total: int | None = None) -> str:

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers import render
-from handlers.common import command_query, reply, services
+from handlers.common import command_query, parse_id, reply, services
 
 DEEP_LINK_PREFIX = "s_"
 
@@ -30,8 +30,9 @@ def usage(bot_username: str) -> str:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = command_query(update)
-    if payload.startswith(DEEP_LINK_PREFIX) and payload[len(DEEP_LINK_PREFIX) :].isdigit():
-        statement = await services(context).store.statement(int(payload[len(DEEP_LINK_PREFIX) :]))
+    statement_id = parse_id(payload.removeprefix(DEEP_LINK_PREFIX)) if payload.startswith(DEEP_LINK_PREFIX) else None
+    if statement_id is not None:
+        statement = await services(context).store.statement(statement_id)
         if statement is None:
             await reply(update, "That statement is no longer in the corpus. Try /quote for another.")
             return

@@ -11,6 +11,9 @@ from spacy.language import Language
 from bot.corpus.nlp import load_nlp
 from bot.store import Store
 from tests.auxil.fake_bot_api import FakeBotApi, running_fake_bot_api
+from tests.auxil.report import pytest_terminal_summary, report_line
+
+__all__ = ["pytest_terminal_summary", "report_line"]  # the counts section and its fixture, for every test
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT_ROOT.parent / "shared"

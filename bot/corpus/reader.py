@@ -2,7 +2,9 @@
 
 A seed file starts with ` date YYYY-MM-DD ` and then the article text, with paragraphs split by blank
 lines. Operators also drop in imperfect files, so the reader is forgiving where it can be (BOM, CRLF, a
-missing header) and names the file and the reason where it cannot (binary, undecodable, empty, huge).
+missing header) and names the file and the reason where it cannot (binary, undecodable, empty, huge, an
+impossible date, a symbolic link). What it forgives but an operator should know of (no date header, only
+quotations with nobody named as saying them) comes back from `article_warnings`, for the load report.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ MAX_ARTICLE_BYTES = 2_000_000
 _HEADER = re.compile(r"^\s*date\s+(\S+)[ \t]*", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+# A paragraph that is one quotation and nothing else: no words outside the marks say who speaks.
+_ONLY_QUOTATION = re.compile(r"[\"“«„‘'].*[\"”»“'’][.,;:!?…]*")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _CAPS_PLACE = r"[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,3}"
 # "Kabul [Afghanistan]": a place in ordinary case is only trusted with its bracketed country.
@@ -102,6 +106,16 @@ def parse_article(name: str, raw: bytes) -> Article | SkippedFile:
         paragraphs=tuple(paragraphs),
         content_hash=hashlib.sha256(raw).hexdigest(),
     )
+
+
+def article_warnings(article: Article) -> list[str]:
+    """What is odd about an article that still loads; each warning names the file."""
+    warnings: list[str] = []
+    if article.date is None:
+        warnings.append(f"{article.name}: no date header; loaded with the date unknown")
+    if all(_ONLY_QUOTATION.fullmatch(p) for p in article.paragraphs):
+        warnings.append(f"{article.name}: only quotations, with nobody named as saying them")
+    return warnings
 
 
 def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:

@@ -1,0 +1,107 @@
+"""The per-user query limit: the token bucket on a fake clock, and over real HTTP one user flooding while
+another is still answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from telegram.ext import Application
+
+from bot.limits import RateLimiter
+from bot.store import Store
+from handlers.throttle import SLOW_DOWN
+from tests.auxil import updates
+from tests.auxil.fake_bot_api import FakeBotApi
+from tests.auxil.report import ReportLine
+from tests.auxil.running_bot import bot_settings, running_bot, services_of
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_burst_then_the_steady_rate_then_a_single_warning() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(per_minute=30, burst=3, clock=clock)
+    assert [limiter.check(1).allowed for _ in range(3)] == [True, True, True]
+    refused = [limiter.check(1) for _ in range(3)]
+    assert [d.allowed for d in refused] == [False, False, False]
+    assert [d.warn for d in refused] == [True, False, False]  # told once, not once per message
+    assert refused[0].retry_after == pytest.approx(2.0)
+    assert limiter.check(2).allowed  # someone else is not affected
+    clock.now += 2.0
+    assert limiter.check(1).allowed and not limiter.check(1).allowed
+    clock.now += 3600
+    assert [limiter.check(1).allowed for _ in range(4)] == [True, True, True, False]  # refills to the burst only
+
+
+def test_zero_per_minute_is_no_limit() -> None:
+    limiter = RateLimiter(per_minute=0)
+    assert all(limiter.check(1).allowed for _ in range(10_000))
+
+
+@given(gaps=st.lists(st.floats(0, 30), max_size=200), per_minute=st.integers(1, 120), burst=st.integers(1, 20))
+def test_never_more_than_the_burst_plus_the_rate_allows(gaps: list[float], per_minute: int, burst: int) -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(per_minute=per_minute, burst=burst, clock=clock)
+    allowed = 0
+    for gap in gaps:
+        clock.now += gap
+        allowed += limiter.check(7).allowed
+    assert allowed <= burst + sum(gaps) * per_minute / 60 + 1e-6
+
+
+@pytest.fixture
+async def app(fake_api: FakeBotApi, sample_store: Store, tmp_path: Path) -> AsyncIterator[Application]:
+    async with running_bot(bot_settings(fake_api, tmp_path, queries_per_minute=30), sample_store) as application:
+        yield application
+
+
+@pytest.mark.slow
+async def test_one_user_flooding_cannot_starve_another(
+    fake_api: FakeBotApi, app: Application, report_line: ReportLine
+) -> None:
+    clock = FakeClock()  # frozen: no refills during the test, so the counts are exact
+    services_of(app).limiter = RateLimiter(per_minute=30, burst=5, clock=clock)
+    flooder, other = updates.user(7001), updates.user(7002)
+    flood = 40
+    kinds = ["/quote norov", "/timeline 2023", "/members china", "zhang"]
+    for n in range(flood):
+        fake_api.push_update(updates.private_message(kinds[n % len(kinds)], from_user=flooder))
+    fake_api.push_update(updates.inline_query("norov", from_user=flooder))
+    fake_api.push_update(updates.private_message("/quote xi", from_user=other))
+    fake_api.push_update(updates.private_message("/members", from_user=flooder))  # the roster is not a search
+    fake_api.push_update(updates.private_message("/help", from_user=flooder))  # nor is help
+
+    answer = await fake_api.wait_for("sendMessage", lambda c: int(c.params["chat_id"]) == 7002)
+    inline = await fake_api.wait_for("answerInlineQuery")
+    await fake_api.wait_for("sendMessage", lambda c: "Member states" in c.params["text"])
+    await fake_api.wait_for("sendMessage", lambda c: "<b>Commands</b>" in c.params["text"])
+    await asyncio.sleep(0.5)
+
+    texts = Counter(
+        "slow" if c.params["text"].startswith("🐢") else "answer"
+        for c in fake_api.calls_to("sendMessage")
+        if int(c.params["chat_id"]) == 7001
+    )
+    assert "Xi Jinping" in answer.params["text"]
+    assert texts == {"answer": 5 + 2, "slow": 1}  # the burst, the roster and help; one polite warning
+    slow = next(c for c in fake_api.calls_to("sendMessage") if c.params["text"].startswith("🐢"))
+    assert slow.params["text"] == SLOW_DOWN.format(seconds=2)
+    assert inline.params["results"] == [] and "Too many searches" in inline.params["button"]["text"]
+    report_line(
+        "limits: flood",
+        f"flooder sent {flood + 3} (+1 inline), answered {texts['answer']}, warned {texts['slow']}, "
+        f"other user answered 1 of 1",
+    )
