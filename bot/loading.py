@@ -8,6 +8,7 @@ until the new one is complete, and a load that fails leaves the old corpus as it
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import re
 import time
@@ -73,6 +74,9 @@ def _scan(seeds_dir: Path, known: dict[str, str]) -> _Scan:
     unchanged: list[str] = []
     skipped: list[SkippedFile] = []
     for path in iter_article_paths([seeds_dir]):
+        if _unchanged(path, known):
+            unchanged.append(path.name)
+            continue
         result = read_article(path)
         if isinstance(result, SkippedFile):
             skipped.append(result)
@@ -81,6 +85,21 @@ def _scan(seeds_dir: Path, known: dict[str, str]) -> _Scan:
         else:
             to_parse.append(result)
     return _Scan(to_parse, unchanged, skipped, [w for article in to_parse for w in article_warnings(article)])
+
+
+def _unchanged(path: Path, known: dict[str, str]) -> bool:
+    """True when the file's bytes are those already loaded under its name, judged by their hash alone.
+
+    Reading and splitting every article of a big folder costs seconds; a file whose hash the store already
+    has was read and accepted before, so only its bytes need hashing (as `Article.content_hash` does).
+    """
+    digest = known.get(path.name)
+    if digest is None or path.is_symlink():
+        return False
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
 
 
 def worker_pool() -> ProcessPoolExecutor:

@@ -7,9 +7,12 @@ Other scripts are transliterated first, so "Норов" finds Norov and "习近�
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import math
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +35,10 @@ AMBIGUITY_BAND = 3.0
 WORD_WEIGHT = 0.95
 MIN_FUZZY_CHARS = 4
 MAX_QUERY_CHARS = 200
+# How many of the most-quoted names a weak "did you mean" suggestion is looked for among.
+CLOSEST_POOL = 3000
+# Resolutions kept per index: people ask for the same few names again and again.
+RESOLUTIONS_KEPT = 2048
 _WORD = re.compile(r"[^\W_]+")
 _YEAR = re.compile(r"(19|20)\d\d")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -84,61 +91,102 @@ class Resolution:
         return len(self.matches) > 1
 
 
+class _Window:
+    """Strings sorted by length, so a fuzzy pass only compares strings long or short enough to reach a score.
+
+    A rapidfuzz ratio of at least p% needs the shorter string to be at least p/(200-p) of the longer one,
+    so "norov" is never compared with "mohammad javad zarif": the answer is the same, for a fraction of the work.
+    """
+
+    def __init__(self, strings: Iterable[tuple[str, int]]) -> None:
+        ordered = sorted(strings, key=lambda pair: len(pair[0]))
+        self.strings = [string for string, _ in ordered]
+        self.owners = [owner for _, owner in ordered]
+        self.lengths = [len(string) for string in self.strings]
+
+    def extract(self, query: str, limit: int) -> list[tuple[int, float]]:
+        """(owner, score) of the best `limit` strings whose ratio to `query` reaches SUGGEST."""
+        share = SUGGEST / 100.0
+        lo = bisect.bisect_left(self.lengths, math.floor(len(query) * share / (2.0 - share)))
+        hi = bisect.bisect_right(self.lengths, math.ceil(len(query) * (2.0 - share) / share))
+        found = process.extract(query, self.strings[lo:hi], scorer=fuzz.ratio, limit=limit, score_cutoff=SUGGEST)
+        return [(self.owners[lo + position], score) for _, score, position in found]
+
+
 @dataclass(slots=True)
 class _Names:
-    """One kind's match list: the strings to match and the target each string stands for."""
+    """One kind's match list: the distinct strings to match and the targets each string stands for."""
 
     strings: list[str] = field(default_factory=list)
-    compact: list[str] = field(default_factory=list)
-    owners: list[Target] = field(default_factory=list)
+    owners: list[dict[Target, None]] = field(default_factory=list)  # a dict as an ordered set
     words: dict[str, set[int]] = field(default_factory=dict)
+    _position: dict[str, int] = field(default_factory=dict)
+    _words: list[str] = field(default_factory=list)
+    _windows: tuple[_Window, _Window, _Window] | None = None
 
     def add(self, name: str, target: Target) -> None:
         folded = fold(name)
         if not folded:
             return
-        index = len(self.strings)
-        self.strings.append(folded)
-        self.compact.append(folded.replace(" ", ""))
-        self.owners.append(target)
+        index = self._position.get(folded)
+        if index is None:
+            # Roles repeat ("foreign minister" for hundreds of people): each string is compared once.
+            index = self._position[folded] = len(self.strings)
+            self.strings.append(folded)
+            self.owners.append({})
+            self._windows = None
+        self.owners[index][target] = None
         for word in folded.split():
             if len(word) > 1:
                 self.words.setdefault(word, set()).add(index)
+
+    def _built(self) -> tuple[_Window, _Window, _Window]:
+        if self._windows is None:
+            words = self._words = list(self.words)
+            self._windows = (
+                # token_sort_ratio is ratio on sorted words; the names' words are sorted once, here.
+                _Window((" ".join(sorted(s.split())), i) for i, s in enumerate(self.strings)),
+                _Window((s.replace(" ", ""), i) for i, s in enumerate(self.strings)),
+                _Window((word, i) for i, word in enumerate(words)),
+            )
+        return self._windows
 
     def score(self, query: str, limit: int = 12) -> dict[Target, float]:
         """Each target's best score: a whole name beats one word of a longer name, and a typo costs a little."""
         found: dict[Target, float] = {}
 
         def keep(index: int, score: float) -> None:
-            owner = self.owners[index]
-            if score > found.get(owner, 0.0):
-                found[owner] = score
+            for owner in self.owners[index]:
+                if score > found.get(owner, 0.0):
+                    found[owner] = score
 
         for index in self.words.get(query, ()):
             keep(index, WORD_WEIGHT * 100.0)
         if len(query) < MIN_FUZZY_CHARS:
             # Two or three letters fuzzily resemble everything; only exact names and words count.
-            for index, string in enumerate(self.strings):
-                if string == query:
-                    keep(index, 100.0)
+            if query in self._position:
+                keep(self._position[query], 100.0)
             return found
-        for _, score, index in process.extract(
-            query, self.strings, scorer=fuzz.token_sort_ratio, limit=limit, score_cutoff=SUGGEST
-        ):
+        names, compact, words = self._built()
+        for index, score in names.extract(" ".join(sorted(query.split())), limit):
             keep(index, score)
         # "XiJinPing" from 习近平 and "xi jinping" differ only in spaces.
-        for _, score, index in process.extract(
-            query.replace(" ", ""), self.compact, scorer=fuzz.ratio, limit=limit, score_cutoff=SUGGEST
-        ):
+        for index, score in compact.extract(query.replace(" ", ""), limit):
             keep(index, score)
         if " " not in query:
             # A surname with a typo ("norrov") against the single words of every name.
-            for word, score, _ in process.extract(
-                query, list(self.words), scorer=fuzz.ratio, limit=limit, score_cutoff=SUGGEST
-            ):
-                for index in self.words[word]:
+            for position, score in words.extract(query, limit):
+                for index in self.words[self._words[position]]:
                     keep(index, score * WORD_WEIGHT)
         return found
+
+    def prominent(self, limit: int) -> tuple[list[str], list[Target]]:
+        """The strings of the `limit` most-quoted targets, with their owner: what `closest` looks through."""
+        ranked = sorted(
+            ((string, owner) for string, owners in zip(self.strings, self.owners, strict=True) for owner in owners),
+            key=lambda pair: -pair[1].count,
+        )[:limit]
+        return [string for string, _ in ranked], [owner for _, owner in ranked]
 
 
 class SearchIndex:
@@ -157,6 +205,8 @@ class SearchIndex:
         self.topics: dict[str, Target] = {}
         self.countries: dict[str, Target] = {}
         self._lists: dict[TargetKind, _Names] = {"speaker": _Names(), "topic": _Names(), "country": _Names()}
+        self._prominent: dict[str, tuple[list[str], list[Target]]] = {}
+        self._resolved: OrderedDict[tuple[str, tuple[TargetKind, ...]], Resolution] = OrderedDict()
         for speaker in speakers:
             target = Target("speaker", str(speaker.id), speaker.name, speaker.statements, speaker.role)
             self.speakers[speaker.id] = target
@@ -188,6 +238,19 @@ class SearchIndex:
         )
 
     def resolve(self, query: str, kinds: Iterable[TargetKind] = ("speaker", "topic", "country")) -> Resolution:
+        """What `query` means among `kinds`; popular queries are answered from a cache of this version's."""
+        key = (query, tuple(sorted(set(kinds))))
+        cached = self._resolved.get(key)
+        if cached is None:
+            cached = self._resolve(query, key[1])
+            self._resolved[key] = cached
+            while len(self._resolved) > RESOLUTIONS_KEPT:
+                self._resolved.popitem(last=False)
+        else:
+            self._resolved.move_to_end(key)
+        return cached
+
+    def _resolve(self, query: str, kinds: Iterable[TargetKind]) -> Resolution:
         folded = fold(query[:MAX_QUERY_CHARS])
         if not folded:
             return Resolution(query)
@@ -216,9 +279,12 @@ class SearchIndex:
         folded = fold(query[:MAX_QUERY_CHARS]) or " "
         found: list[tuple[float, Target]] = []
         for kind in ("speaker", "topic"):
-            names = self._lists[kind]  # type: ignore[index]
-            for _, score, index in process.extract(folded, names.strings, scorer=fuzz.WRatio, limit=limit):
-                found.append((score, names.owners[index]))
+            if kind not in self._prominent:
+                # WRatio has no cut-off to prune with, so it looks only through the most-quoted names.
+                self._prominent[kind] = self._lists[kind].prominent(CLOSEST_POOL)  # type: ignore[index]
+            strings, owners = self._prominent[kind]
+            for _, score, index in process.extract(folded, strings, scorer=fuzz.WRatio, limit=limit):
+                found.append((score, owners[index]))
         unique: dict[Target, float] = {}
         for score, target in sorted(found, key=lambda pair: -pair[0]):
             unique.setdefault(target, score)
@@ -234,6 +300,8 @@ class SearchIndex:
 # -- from a query to statements ----------------------------------------------------------------------
 
 TEXT_SEARCHES_KEPT = 5000
+# Selections (up to RESULT_LIMIT ids each) kept between requests: a few MB at most.
+SELECTIONS_KEPT = 256
 RESULT_LIMIT = 1000
 
 
@@ -273,6 +341,7 @@ class Searcher:
         self.store = store
         self.index = SearchIndex(version=-1)
         self._text_queries: dict[str, str] = {}
+        self._selections: OrderedDict[str, list[int]] = OrderedDict()
 
     async def refresh(self) -> bool:
         """Rebuild the match lists if the corpus changed since they were built; True when it did."""
@@ -280,6 +349,7 @@ class Searcher:
         if version == self.index.version:
             return False
         self.index = await SearchIndex.from_store(self.store)
+        self._selections.clear()
         return True
 
     async def find(self, query: str, kinds: Iterable[TargetKind] = ("speaker", "topic", "country")) -> Found:
@@ -302,7 +372,23 @@ class Searcher:
         return Found(resolution)
 
     async def ids(self, key: str) -> list[int] | None:
-        """The statement ids of a selection, best first; None when the key is unknown or expired."""
+        """The statement ids of a selection, best first; None when the key is unknown or expired.
+
+        A query asks for its selection at least twice (to find it, then to show a card), and every ◀ ▶ press
+        asks again, so the latest selections are kept until the corpus version moves.
+        """
+        cached = self._selections.get(key)
+        if cached is not None:
+            self._selections.move_to_end(key)
+            return list(cached)
+        found = await self._lookup(key)
+        if found is not None:
+            self._selections[key] = list(found)
+            while len(self._selections) > SELECTIONS_KEPT:
+                self._selections.popitem(last=False)
+        return found
+
+    async def _lookup(self, key: str) -> list[int] | None:
         key = self._expand(key)
         kind, _, value = key.partition(":")
         if kind == "s" and value.isdigit():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
@@ -122,6 +122,20 @@ class CorpusChange:
     removed: list[str]
 
 
+# A text search ranks this many of its matches, the most recently loaded (see Store.ids_by_text).
+RANKED_MATCHES = 200
+# Rows per executemany in a load: big enough to amortise the call, small enough to keep memory flat.
+_ROWS_PER_CALL = 20_000
+
+
+@dataclass(slots=True)
+class _Rows:
+    documents: list[tuple[object, ...]] = field(default_factory=list)
+    statements: list[tuple[object, ...]] = field(default_factory=list)
+    topics: list[tuple[object, ...]] = field(default_factory=list)
+    countries: list[tuple[object, ...]] = field(default_factory=list)
+
+
 class Store:
     """An open corpus database. Open one per process with `await Store.open(path)`."""
 
@@ -138,7 +152,12 @@ class Store:
         await connection.execute("PRAGMA synchronous = NORMAL")
         await connection.execute("PRAGMA busy_timeout = 10000")
         store = cls(connection, path)
-        await store.migrate()
+        try:
+            await store.migrate()
+        except BaseException:
+            # A file this scobot cannot use must not leave a connection (and its thread) behind.
+            await connection.close()
+            raise
         return store
 
     async def close(self) -> None:
@@ -177,63 +196,103 @@ class Store:
         try:
             # Statements name their speakers before the speakers table is written at the end.
             await self._db.execute("PRAGMA defer_foreign_keys = ON")
-            gone = [article.name for article, _ in change.parsed] + change.removed
-            await self._db.executemany("DELETE FROM documents WHERE name = ?", [(n,) for n in gone])
+            gone = [(article.name,) for article, _ in change.parsed] + [(name,) for name in change.removed]
+            # Only speakers who lose or gain statements can lose their role or their last statement.
+            touched = set(await self._speakers_of_documents([name for (name,) in gone]))
+            await self._db.executemany("DELETE FROM documents WHERE name = ?", gone)
             directory = SpeakerDirectory(await self._speakers())
             known_ids = {speaker.id for speaker in directory}
-            for article, statements in change.parsed:
-                await self._insert_article(article, statements, directory)
-            await self._save_speakers(directory, known_ids)
-            await self._db.execute(
-                "DELETE FROM speakers WHERE id NOT IN (SELECT speaker_id FROM statements WHERE speaker_id IS NOT NULL)"
-            )
+            touched |= await self._insert_articles(change.parsed, directory)
+            await self._save_speakers(directory, known_ids, touched)
             await self._bump_version()
             await self._db.execute("COMMIT")
         except BaseException:
             await self._db.execute("ROLLBACK")
             raise
 
-    async def _insert_article(self, article: Article, statements: list[Statement], directory: SpeakerDirectory) -> None:
-        cursor = await self._db.execute(
-            "INSERT INTO documents (name, date, place, outlet, content_hash, paragraphs) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                article.name,
-                article.date.isoformat() if article.date else None,
-                article.place,
-                article.outlet,
-                article.content_hash,
-                json.dumps(article.paragraphs, ensure_ascii=False),
-            ),
-        )
-        document_id = cursor.lastrowid
-        for statement in statements:
-            speaker_id = None
-            if statement.speaker:
-                speaker = directory.resolve(statement.speaker, statement.speaker_type)
-                speaker_id = speaker.id
-            cursor = await self._db.execute(
-                "INSERT INTO statements (document_id, paragraph, speaker_id, speaker_role, kind, cue, text, date) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    async def _speakers_of_documents(self, names: list[str]) -> list[int]:
+        found: list[int] = []
+        for chunk_start in range(0, len(names), 500):
+            chunk = names[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += await self._ids(
+                "SELECT DISTINCT s.speaker_id FROM documents d JOIN statements s ON s.document_id = d.id "
+                f"WHERE d.name IN ({marks}) AND s.speaker_id IS NOT NULL",
+                chunk,
+            )
+        return found
+
+    async def _insert_articles(
+        self, parsed: list[tuple[Article, list[Statement]]], directory: SpeakerDirectory
+    ) -> set[int]:
+        """Insert articles and statements a few thousand rows per call; returns the speakers they name.
+
+        Ids are given here rather than read back row by row, so a load of a million statements is a
+        handful of `executemany` calls instead of a million round trips to the database thread.
+        """
+        document_id = await self._scalar("SELECT coalesce(max(id), 0) FROM documents")
+        statement_id = await self._scalar("SELECT coalesce(max(id), 0) FROM statements")
+        assert isinstance(document_id, int) and isinstance(statement_id, int)
+        rows = _Rows()
+        speakers: set[int] = set()
+        for article, statements in parsed:
+            document_id += 1
+            rows.documents.append(
                 (
                     document_id,
-                    statement.paragraph,
-                    speaker_id,
-                    statement.speaker_role,
-                    statement.kind,
-                    statement.cue,
-                    statement.text,
-                    statement.date.isoformat() if statement.date else None,
-                ),
+                    article.name,
+                    article.date.isoformat() if article.date else None,
+                    article.place,
+                    article.outlet,
+                    article.content_hash,
+                    json.dumps(article.paragraphs, ensure_ascii=False),
+                )
             )
-            statement_id = cursor.lastrowid
-            await self._db.executemany(
-                "INSERT OR IGNORE INTO statement_topics (statement_id, topic) VALUES (?, ?)",
-                [(statement_id, topic) for topic in statement.topics],
-            )
-            await self._db.executemany(
-                "INSERT OR IGNORE INTO statement_countries (statement_id, country) VALUES (?, ?)",
-                [(statement_id, country) for country in statement.countries],
-            )
+            for statement in statements:
+                statement_id += 1
+                speaker_id = None
+                if statement.speaker:
+                    speaker_id = directory.resolve(statement.speaker, statement.speaker_type).id
+                    speakers.add(speaker_id)
+                day = statement.date.isoformat() if statement.date else None
+                rows.statements.append(
+                    (
+                        statement_id,
+                        document_id,
+                        statement.paragraph,
+                        speaker_id,
+                        statement.speaker_role,
+                        statement.kind,
+                        statement.cue,
+                        statement.text,
+                        day,
+                    )
+                )
+                rows.topics += [(statement_id, topic, day) for topic in dict.fromkeys(statement.topics)]
+                rows.countries += [(statement_id, country, day) for country in dict.fromkeys(statement.countries)]
+            if len(rows.statements) >= _ROWS_PER_CALL:
+                await self._write_rows(rows)
+                rows = _Rows()
+        await self._write_rows(rows)
+        return speakers
+
+    async def _write_rows(self, rows: _Rows) -> None:
+        await self._db.executemany(
+            "INSERT INTO documents (id, name, date, place, outlet, content_hash, paragraphs) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows.documents,
+        )
+        await self._db.executemany(
+            "INSERT INTO statements (id, document_id, paragraph, speaker_id, speaker_role, kind, cue, text, date) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows.statements,
+        )
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO statement_topics (statement_id, topic, date) VALUES (?, ?, ?)", rows.topics
+        )
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO statement_countries (statement_id, country, date) VALUES (?, ?, ?)", rows.countries
+        )
 
     async def _speakers(self) -> list[Speaker]:
         aliases: dict[int, set[str]] = {}
@@ -243,23 +302,35 @@ class Store:
         async with self._db.execute("SELECT id, name, kind FROM speakers") as cursor:
             return [Speaker(i, name, kind, aliases.get(i, set())) async for i, name, kind in cursor]
 
-    async def _save_speakers(self, directory: SpeakerDirectory, known_ids: set[int]) -> None:
-        for speaker in directory:
-            if speaker.id not in known_ids:
-                await self._db.execute(
-                    "INSERT INTO speakers (id, name, kind) VALUES (?, ?, ?)",
-                    (speaker.id, speaker.name, speaker.kind),
-                )
-            elif speaker.id in directory.renamed:
-                await self._db.execute("UPDATE speakers SET name = ? WHERE id = ?", (speaker.name, speaker.id))
-            await self._db.executemany(
-                "INSERT OR IGNORE INTO speaker_aliases (speaker_id, alias) VALUES (?, ?)",
-                [(speaker.id, alias) for alias in speaker.aliases if alias != speaker.name],
-            )
+    async def _save_speakers(self, directory: SpeakerDirectory, known_ids: set[int], touched: set[int]) -> None:
+        speakers = list(directory)
+        await self._db.executemany(
+            "INSERT INTO speakers (id, name, kind) VALUES (?, ?, ?)",
+            [(s.id, s.name, s.kind) for s in speakers if s.id not in known_ids],
+        )
+        await self._db.executemany(
+            "UPDATE speakers SET name = ? WHERE id = ?",
+            [(s.name, s.id) for s in speakers if s.id in known_ids and s.id in directory.renamed],
+        )
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO speaker_aliases (speaker_id, alias) VALUES (?, ?)",
+            [
+                (s.id, alias)
+                for s in speakers
+                if s.id not in known_ids or s.id in touched
+                for alias in s.aliases
+                if alias != s.name
+            ],
+        )
+        ids = [(speaker_id,) for speaker_id in sorted(touched)]
         # A speaker's role is the one its latest statement gives.
-        await self._db.execute(
+        await self._db.executemany(
             "UPDATE speakers SET role = (SELECT speaker_role FROM statements WHERE speaker_id = speakers.id "
-            "AND speaker_role IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1)"
+            "AND speaker_role IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1) WHERE id = ?",
+            ids,
+        )
+        await self._db.executemany(
+            "DELETE FROM speakers WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM statements WHERE speaker_id = ?1)", ids
         )
 
     async def _bump_version(self) -> None:
@@ -312,10 +383,10 @@ class Store:
             await self._db.executemany("INSERT INTO topics (name, description, keywords) VALUES (?, ?, ?)", rows)
             if tag is not None:
                 await self._db.execute("DELETE FROM statement_topics")
-                async with self._db.execute("SELECT id, text FROM statements") as cursor:
-                    tagged = [(i, topic) async for i, text in cursor for topic in tag(text)]
+                async with self._db.execute("SELECT id, text, date FROM statements") as cursor:
+                    tagged = [(i, topic, day) async for i, text, day in cursor for topic in dict.fromkeys(tag(text))]
                 await self._db.executemany(
-                    "INSERT OR IGNORE INTO statement_topics (statement_id, topic) VALUES (?, ?)", tagged
+                    "INSERT OR IGNORE INTO statement_topics (statement_id, topic, date) VALUES (?, ?, ?)", tagged
                 )
             await self._bump_version()
             await self._db.execute("COMMIT")
@@ -352,9 +423,8 @@ class Store:
             chunk = ids[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT {_STATEMENT_COLUMNS} {_STATEMENTS_FROM} WHERE s.id IN ({marks})"
-            async with self._db.execute(sql, chunk) as cursor:
-                async for row in cursor:
-                    rows[row[0]] = StoredStatement.from_row(row)
+            for row in await self._db.execute_fetchall(sql, chunk):
+                rows[row[0]] = StoredStatement.from_row(row)
         return [rows[i] for i in ids if i in rows]
 
     async def statement(self, statement_id: int) -> StoredStatement | None:
@@ -380,46 +450,73 @@ class Store:
 
     async def ids_by_topic(self, topic: str, limit: int = 1000) -> list[int]:
         return await self._ids(
-            "SELECT s.id FROM statement_topics t JOIN statements s ON s.id = t.statement_id "
-            "WHERE t.topic = ? ORDER BY s.date DESC, s.id DESC LIMIT ?",
+            "SELECT statement_id FROM statement_topics WHERE topic = ? ORDER BY date DESC, statement_id DESC LIMIT ?",
             (topic, limit),
         )
 
     async def ids_by_country(self, country: str, limit: int = 1000) -> list[int]:
         return await self._ids(
-            "SELECT s.id FROM statement_countries c JOIN statements s ON s.id = c.statement_id "
-            "WHERE c.country = ? ORDER BY s.date DESC, s.id DESC LIMIT ?",
+            "SELECT statement_id FROM statement_countries WHERE country = ? "
+            "ORDER BY date DESC, statement_id DESC LIMIT ?",
             (country, limit),
         )
 
     async def ids_by_text(self, fts_query: str, limit: int = 1000) -> list[int]:
-        """Full-text matches, best first. `fts_query` must already be a safe FTS5 expression."""
-        return await self._ids(
-            "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rank LIMIT ?",
+        """Full-text matches: the best-ranked of the latest RANKED_MATCHES first, then the rest newest first.
+
+        `fts_query` must already be a safe FTS5 expression. Ranking scores every row it sees, so a common
+        word in a big corpus would cost a score for each of hundreds of thousands of rows; instead the
+        matches are taken newest first (FTS5 walks its index backwards and stops at `limit`) and only the
+        first RANKED_MATCHES of them are scored.
+        """
+        found = await self._ids(
+            "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
             (fts_query, limit),
         )
+        if len(found) <= 1:
+            return found
+        ranked = await self._ids(
+            "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? AND rowid >= ? ORDER BY rank",
+            (fts_query, found[min(RANKED_MATCHES, len(found)) - 1]),
+        )
+        first = set(ranked)
+        return ranked + [statement_id for statement_id in found if statement_id not in first]
+
+    async def ids_matching(self, fts_query: str, limit: int = 1000) -> list[int]:
+        """Full-text matches in index order, unranked: the least work a text search can do."""
+        return await self._ids(
+            "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? LIMIT ?", (fts_query, limit)
+        )
+
+    async def texts(self, after: int = 0, limit: int = 50_000) -> list[tuple[int, str]]:
+        """Statement ids and texts in id order, a page at a time (for scans outside the database)."""
+        async with self._db.execute(
+            "SELECT id, text FROM statements WHERE id > ? ORDER BY id LIMIT ?", (after, limit)
+        ) as cursor:
+            return [(i, text) async for i, text in cursor]
 
     async def ids_by_date(
         self, start: date | None = None, end: date | None = None, newest_first: bool = True, limit: int = 1000
     ) -> list[int]:
         order = "DESC" if newest_first else "ASC"
+        # Only the bounds given appear in the SQL: "? IS NULL OR date >= ?" would hide the range from the
+        # planner, and a year's statements would cost a walk over every newer one.
+        bounds = [(clause, day.isoformat()) for clause, day in (("date >= ?", start), ("date <= ?", end)) if day]
+        where = f"WHERE {' AND '.join(clause for clause, _ in bounds)}" if bounds else ""
         return await self._ids(
-            "SELECT id FROM statements WHERE (?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) "
-            f"ORDER BY date {order}, id {order} LIMIT ?3",
-            (start.isoformat() if start else None, end.isoformat() if end else None, limit),
+            f"SELECT id FROM statements {where} ORDER BY date {order}, id {order} LIMIT ?",
+            (*(value for _, value in bounds), limit),
         )
 
     async def sort_by_date(self, ids: Sequence[int]) -> list[int]:
         """The same statements, oldest first; undated ones first of all."""
-        ordered: list[tuple[str, int]] = []
-        for chunk_start in range(0, len(ids), 500):
-            chunk = list(ids[chunk_start : chunk_start + 500])
-            marks = ",".join("?" * len(chunk))
-            async with self._db.execute(
-                f"SELECT coalesce(date, ''), id FROM statements WHERE id IN ({marks})", chunk
-            ) as cursor:
-                ordered += [tuple(row) async for row in cursor]  # type: ignore[misc]
-        return [statement_id for _, statement_id in sorted(ordered)]
+        if not ids:
+            return []
+        # One statement for any number of ids, sorted by SQLite: one trip to the database thread.
+        return await self._ids(
+            "SELECT id FROM statements WHERE id IN (SELECT value FROM json_each(?)) ORDER BY coalesce(date, ''), id",
+            (json.dumps(list(ids)),),
+        )
 
     async def source(self, statement_id: int) -> SourceParagraph | None:
         statement = await self.statement(statement_id)
@@ -489,8 +586,8 @@ class Store:
             return [NamedCount(name, count) async for name, count in cursor]
 
     async def _ids(self, sql: str, params: Sequence[object]) -> list[int]:
-        async with self._db.execute(sql, params) as cursor:
-            return [row[0] async for row in cursor]
+        # fetchall is one trip to aiosqlite's thread; iterating the cursor is one per 64 rows.
+        return [row[0] for row in await self._db.execute_fetchall(sql, params)]
 
     async def _scalar(self, sql: str, params: Sequence[object] = ()) -> object:
         async with self._db.execute(sql, params) as cursor:

@@ -36,3 +36,23 @@ def test_known_speakers_keep_their_ids() -> None:
     directory = SpeakerDirectory([Speaker(7, "Vladimir Norov", "person", {"Norov"})])
     assert directory.resolve("Norov", "person").id == 7
     assert directory.resolve("Someone Else", "person").id == 8
+
+
+def test_a_widened_name_is_found_by_its_new_words_and_many_people_stay_apart() -> None:
+    directory = SpeakerDirectory()
+    lee = directory.resolve("Lee", "person")
+    assert directory.resolve("Ann Lee", "person") is lee
+    assert directory.resolve("Ann Marie Lee", "person") is lee
+    assert directory.resolve("Marie Lee", "person") is lee
+    people = [directory.resolve(f"Person{n} Surname{n % 50}", "person") for n in range(500)]
+    assert len({p.id for p in people}) == 500
+    # "Surname7" alone fits ten people, so it is nobody in particular.
+    assert directory.resolve("Surname7", "person").id not in {p.id for p in people}
+
+
+def test_a_directory_rebuilt_from_stored_speakers_matches_the_same_way() -> None:
+    stored = [Speaker(3, "Xi Jinping", "person", {"Xi"}), Speaker(5, "Zhang Ming", "person")]
+    directory = SpeakerDirectory(stored)
+    assert directory.resolve("President Xi", "person").id == 3
+    assert directory.resolve("Zhang Ming Jr", "person").id == 5
+    assert directory.resolve("Wang Yi", "person").id == 6

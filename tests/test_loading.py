@@ -90,3 +90,21 @@ async def test_a_changed_taxonomy_retags_every_statement(store: Store, seeds: Pa
     (seeds / "topics.toml").write_text('[[topic]]\nname = "Trade"\nkeywords = ["trade"]\n')
     await load_corpus(store, seeds, DEFAULT_MODEL)
     assert [(t.name, t.count) for t in await store.topic_counts()] == [("Trade", 1)]
+
+
+async def test_files_already_loaded_are_only_hashed_not_read_again(
+    store: Store, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await load_corpus(store, seeds, DEFAULT_MODEL)
+    read: list[str] = []
+    original = loading.read_article
+
+    def counting(path: Path) -> object:
+        read.append(path.name)
+        return original(path)
+
+    monkeypatch.setattr(loading, "read_article", counting)
+    write(seeds, "b.txt", "Ambassador Bo Chen", "trade with Kazakhstan tripled")
+    report = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert (report.unchanged, report.changed) == (["a.txt"], ["b.txt"])
+    assert read == ["b.txt"]

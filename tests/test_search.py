@@ -118,3 +118,25 @@ async def test_a_long_topic_name_gets_a_short_key_that_still_finds_it(sample_sto
     assert len(key.encode()) <= MAX_KEY_BYTES
     assert await searcher.ids(key) == await sample_store.ids_by_topic(long_name)
     assert searcher.title(key) == long_name
+
+
+async def test_a_selection_is_asked_of_the_store_once_until_the_corpus_changes(
+    sample_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searcher = Searcher(sample_store)
+    await searcher.refresh()
+    calls: list[str] = []
+    original = sample_store.ids_by_topic
+
+    async def counted(topic: str, limit: int = 1000) -> list[int]:
+        calls.append(topic)
+        return await original(topic, limit)
+
+    monkeypatch.setattr(sample_store, "ids_by_topic", counted)
+    first = await searcher.ids("t:Economy & trade")
+    assert first and await searcher.ids("t:Economy & trade") == first
+    assert len(calls) == 1
+    await sample_store.replace_topics([("Economy & trade", "Trade", ["trade", "currencies"])])
+    assert await searcher.refresh()
+    await searcher.ids("t:Economy & trade")
+    assert len(calls) == 2

@@ -152,3 +152,99 @@ async def test_reference_data_round_trips(store: Store) -> None:
 async def test_the_database_is_in_wal_mode(store: Store) -> None:
     with sqlite3.connect(store.path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_a_load_bigger_than_one_batch_of_rows_keeps_every_statement_with_its_tags(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.store
+
+    monkeypatch.setattr(bot.store, "_ROWS_PER_CALL", 3)  # several executemany rounds in one load
+    articles = [make_article(f"{n}.txt", published=date(2020, 1, n + 1)) for n in range(4)]
+    parsed = [
+        (
+            article,
+            [
+                make_statement(article, "Ann Lee", f"words {n} {k}", topics=["energy"], countries=["Iran", "Iran"])
+                for k in range(2)
+            ],
+        )
+        for n, article in enumerate(articles)
+    ]
+    await store.apply(CorpusChange(parsed=parsed, removed=[]))
+    assert (await store.counts()).statements == 8
+    by_topic = await store.statements(await store.ids_by_topic("energy"))
+    assert [s.date for s in by_topic] == sorted((s.date for s in by_topic), reverse=True)
+    assert {s.doc for s in by_topic} == {a.name for a in articles}
+    assert all(s.countries == ("Iran",) for s in by_topic)
+    [found] = await store.statements(await store.ids_by_text('"words" "2" "1"'))
+    assert (found.doc, found.text) == ("2.txt", "words 2 1")
+    await store.apply(CorpusChange(parsed=[], removed=["0.txt"]))
+    assert len(await store.ids_by_country("Iran")) == 6
+
+
+async def test_a_speaker_keeps_the_role_of_their_latest_statement_and_goes_with_their_last(store: Store) -> None:
+    old = make_article("old.txt", published=date(2020, 1, 1))
+    new = make_article("new.txt", published=date(2024, 1, 1))
+    await store.apply(
+        CorpusChange(
+            parsed=[
+                (old, [make_statement(old, "Ann Lee", "early words", speaker_role="Envoy")]),
+                (new, [make_statement(new, "Ann Lee", "later words", speaker_role="Minister")]),
+            ],
+            removed=[],
+        )
+    )
+    assert [s.role for s in await store.speaker_names()] == ["Minister"]
+    await store.apply(CorpusChange(parsed=[], removed=["new.txt"]))
+    assert [s.role for s in await store.speaker_names()] == ["Envoy"]
+    await store.apply(CorpusChange(parsed=[], removed=["old.txt"]))
+    assert (await store.counts()).speakers == 0
+
+
+async def test_dates_select_by_range_and_sort_oldest_first_with_undated_first(store: Store) -> None:
+    days = [date(2009, 5, 1), date(2009, 12, 31), date(2010, 1, 1), None]
+    articles = [make_article(f"{n}.txt", published=day) for n, day in enumerate(days)]
+    await store.apply(
+        CorpusChange(parsed=[(a, [make_statement(a, "Ann Lee", f"said {a.name}")]) for a in articles], removed=[])
+    )
+    every = await store.ids_by_date()
+    assert len(every) == 4
+    year = await store.ids_by_date(date(2009, 1, 1), date(2009, 12, 31))
+    assert [s.date for s in await store.statements(year)] == [date(2009, 12, 31), date(2009, 5, 1)]
+    since = await store.ids_by_date(start=date(2009, 6, 1), newest_first=False)
+    assert [s.date for s in await store.statements(since)] == [date(2009, 12, 31), date(2010, 1, 1)]
+    ordered = await store.statements(await store.sort_by_date(list(reversed(every))))
+    assert [s.date for s in ordered] == [None, *days[:3]]
+    assert await store.sort_by_date([]) == []
+
+
+async def test_unranked_matches_and_text_pages_cover_every_statement(store: Store) -> None:
+    article = make_article("a.txt")
+    statements = [make_statement(article, "Ann Lee", f"energy talk number {n}") for n in range(5)]
+    await store.apply(CorpusChange(parsed=[(article, statements)], removed=[]))
+    assert sorted(await store.ids_matching('"energy"')) == sorted(await store.ids_by_text('"energy"'))
+    assert len(await store.ids_matching('"energy"', limit=2)) == 2
+    first = await store.texts(limit=3)
+    rest = await store.texts(after=first[-1][0])
+    assert [text for _, text in first + rest] == [s.text for s in statements]
+
+
+async def test_tag_dates_are_filled_in_for_a_database_from_before_they_existed(tmp_path: Path) -> None:
+    from bot.store import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as raw:
+        raw.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+        raw.execute("INSERT INTO documents (id, name, content_hash, paragraphs) VALUES (1, 'a.txt', 'h', '[]')")
+        raw.execute(
+            "INSERT INTO statements (id, document_id, paragraph, kind, cue, text, date) "
+            "VALUES (7, 1, 0, 'direct', 'said', 'energy words', '2021-03-04')"
+        )
+        raw.execute("INSERT INTO statement_topics (statement_id, topic) VALUES (7, 'energy')")
+        raw.execute("INSERT INTO statement_countries (statement_id, country) VALUES (7, 'Iran')")
+    async with await Store.open(path) as store:
+        assert await store.ids_by_topic("energy") == [7]
+        assert await store.ids_by_country("Iran") == [7]
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT date FROM statement_topics").fetchone() == ("2021-03-04",)
