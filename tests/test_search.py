@@ -140,3 +140,21 @@ async def test_a_selection_is_asked_of_the_store_once_until_the_corpus_changes(
     assert await searcher.refresh()
     await searcher.ids("t:Economy & trade")
     assert len(calls) == 2
+
+
+def test_typos_are_forgiven_for_the_most_quoted_names_and_exact_names_always_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.search
+    from bot.store import SpeakerNames
+
+    monkeypatch.setattr(bot.search, "FUZZY_POOL", 2)
+    speakers = [
+        SpeakerNames(1, "Vladimir Norov", "person", None, (), 50),
+        SpeakerNames(2, "Zhang Ming", "person", None, (), 40),
+        SpeakerNames(3, "Amina Qorvali", "person", None, (), 1),
+    ]
+    index = SearchIndex(speakers)
+    assert index.resolve("norrov").best == index.speaker(1)
+    assert index.resolve("qorvali").best == index.speaker(3)  # spelt exactly: found however rarely quoted
+    assert index.resolve("qorvalli").best is None  # a typo of a name outside the fuzzy pool
