@@ -59,3 +59,11 @@ def test_prefiltered_statements_are_those_of_the_whole_parse(nlp: Language) -> N
     [(_, whole)] = list(extract_statements(nlp, [source], prefilter=False))
     assert [(s.paragraph, s.speaker, s.text) for s in filtered] == [(s.paragraph, s.speaker, s.text) for s in whole]
     assert {s.paragraph for s in filtered} == {3, 5}
+
+
+def test_list_items_without_a_cue_are_still_parsed() -> None:
+    from bot.corpus.pipeline import may_hold_statement
+
+    assert may_hold_statement("First, the members should open their markets to each other.")
+    assert may_hold_statement("-- cut tariffs on farm goods by half;")
+    assert not may_hold_statement("The weather in the capital was mild for the season.")

@@ -29,6 +29,11 @@ _ORDINALS = (
 _MARKER = re.compile(rf"\s*(?:[-–—•*·]+\s*|\(?\d{{1,2}}[.)]\s+|\([a-z]\)\s+|(?:{_ORDINALS}),\s+)", re.IGNORECASE)
 
 
+def opens_list_item(paragraph: str) -> bool:
+    """A paragraph that starts like a list item, which may continue an earlier speaker's proposals."""
+    return _MARKER.match(paragraph) is not None
+
+
 def list_intro(sent: Span) -> tuple[Token, Token, int] | None:
     """ "Xi raised four proposals …": the announcing verb, the speaker's head and how many items to expect."""
     for token in sent:
