@@ -36,7 +36,8 @@ async def show_timeline_page(update: Update, context: ContextTypes.DEFAULT_TYPE,
     if not ids and not events:
         await show(update, EMPTY_CORPUS if key == "a" else "Nothing to show on this timeline.")
         return
-    ordered = await svc.store.sort_by_date(ids)
+    # Every selection but a text search comes newest first already; only ranked text results need sorting.
+    ordered = await svc.store.sort_by_date(ids) if key.startswith("x") else ids[::-1]
     pages = max(1, -(-len(ordered) // PAGE_SIZE))
     page %= pages
     statements = await svc.store.statements(ordered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
