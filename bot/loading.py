@@ -20,6 +20,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from anyascii import anyascii
+
 from bot.corpus.members import load_members
 from bot.corpus.models import Article, SkippedFile, Statement
 from bot.corpus.reader import ARTICLE_SUFFIX, article_warnings, iter_article_paths, read_article
@@ -273,8 +275,10 @@ def safe_article_name(name: str) -> str:
     """A plain file name for an uploaded article: no folders, no hidden files, only safe characters."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "")
     stem = base[: -len(ARTICLE_SUFFIX)] if base.lower().endswith(ARTICLE_SUFFIX) else base
-    stem = _UNSAFE_NAME_CHARACTERS.sub("_", stem).strip("._-")[: MAX_UPLOAD_NAME - len(ARTICLE_SUFFIX)]
-    return f"{stem or 'upload-' + str(int(time.time()))}{ARTICLE_SUFFIX}"
+    # Transliterate first, so "Норов.txt" is saved as "Norov.txt" rather than losing every letter.
+    stem = _UNSAFE_NAME_CHARACTERS.sub("_", anyascii(stem)).strip("._-")[: MAX_UPLOAD_NAME - len(ARTICLE_SUFFIX)]
+    # A name with nothing usable left still gets its own file: the digest differs with the name.
+    return f"{stem or 'upload-' + hashlib.blake2s(name.encode(), digest_size=4).hexdigest()}{ARTICLE_SUFFIX}"
 
 
 def save_upload(seeds_dir: Path, name: str, content: bytes) -> Path:
@@ -284,7 +288,14 @@ def save_upload(seeds_dir: Path, name: str, content: bytes) -> Path:
     if target.parent != folder:
         raise ValueError(f"refusing to write outside {folder}")
     folder.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.partial")
-    temporary.write_bytes(content)
-    temporary.replace(target)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    # O_NOFOLLOW | O_EXCL: a link planted at the temporary path cannot redirect the write elsewhere.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return target

@@ -298,3 +298,16 @@ async def test_webhook_calls_without_the_right_secret_get_403_and_are_not_proces
     assert int(answer.params["chat_id"]) == 6002
     assert [int(c.params["chat_id"]) for c in fake_api.calls_to("sendMessage")] == [6002]
     assert handled == 1
+
+
+def test_upload_names_in_other_scripts_keep_their_letters_and_a_planted_link_is_not_followed(tmp_path: Path) -> None:
+    assert safe_article_name("Норов.txt") == "Norov.txt"
+    assert safe_article_name("..") != safe_article_name("...")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    outside = tmp_path / "outside.txt"
+    (seeds / f".planted.txt.{os.getpid()}.partial").symlink_to(outside)
+    with pytest.raises(FileExistsError):
+        save_upload(seeds, "planted.txt", b"content")
+    assert not outside.exists()
+    assert not (seeds / "planted.txt").exists()
