@@ -104,9 +104,9 @@ def _unchanged(path: Path, known: dict[str, str]) -> bool:
         return False
 
 
-def worker_pool() -> ProcessPoolExecutor:
-    """One worker process for parsing; spawned, so it shares no event loop or sockets with the bot."""
-    return ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+def worker_pool(workers: int = 1) -> ProcessPoolExecutor:
+    """Parse worker processes; spawned, so they share no event loop or sockets with the bot."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
 
 
 async def load_corpus(
@@ -146,31 +146,16 @@ async def _parse(
     executor: Executor | None,
     progress: ProgressCallback | None,
 ) -> list[tuple[Article, list[Statement]]]:
+    """Keep every parse worker busy, and take the results back in article order."""
     total = len(articles)
     await _notify(progress, LoadProgress("parsing", 0, total))
     own = None
     if executor is None and total >= PARALLEL_FROM:
         # A big load is worth the seconds each spawned worker takes to load the model: one per core.
-        own = executor = ProcessPoolExecutor(max_workers=parse_workers(), mp_context=get_context("spawn"))
-    try:
-        return await _parse_batches(articles, model, taxonomy_path, executor, progress)
-    finally:
-        if own is not None:
-            own.shutdown(wait=False, cancel_futures=True)
-
-
-async def _parse_batches(
-    articles: list[Article],
-    model: str,
-    taxonomy_path: Path,
-    executor: Executor | None,
-    progress: ProgressCallback | None,
-) -> list[tuple[Article, list[Statement]]]:
-    """Keep every worker of a process pool busy, and take the results back in article order."""
-    loop = asyncio.get_running_loop()
-    total = len(articles)
+        own = executor = worker_pool(parse_workers())
     # Threads share one model, which spaCy does not promise is safe; processes each have their own.
-    ahead = 2 * _workers_of(executor) if isinstance(executor, ProcessPoolExecutor) else 1
+    ahead = 2 * parse_workers() if isinstance(executor, ProcessPoolExecutor) else 1
+    loop = asyncio.get_running_loop()
     batches = iter(range(0, total, PARSE_BATCH))
     pending: deque[asyncio.Future[list[tuple[Article, list[Statement]]]]] = deque()
     parsed: list[tuple[Article, list[Statement]]] = []
@@ -186,6 +171,8 @@ async def _parse_batches(
     finally:
         for future in pending:
             future.cancel()
+        if own is not None:
+            own.shutdown(wait=False, cancel_futures=True)
 
 
 def parse_batch(
@@ -199,10 +186,6 @@ def parse_batch(
 
 def parse_workers() -> int:
     return max(1, min(PARSE_WORKERS, os.cpu_count() or 1))
-
-
-def _workers_of(executor: ProcessPoolExecutor) -> int:
-    return max(1, getattr(executor, "_max_workers", 1))
 
 
 async def _load_reference_data(store: Store, seeds_dir: Path) -> list[str]:
