@@ -62,11 +62,18 @@ async def present(
         await reply(update, render.nothing_found(query, resolution), keyboard)
 
 
-async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, position: int) -> None:
-    svc = services(context)
-    ids = await svc.searcher.ids(key)
+async def selection_or_expired(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> list[int] | None:
+    """The statement ids of a selection; None, after telling the user, when the selection has expired."""
+    ids = await services(context).searcher.ids(key)
     if ids is None:
         await show(update, EXPIRED)
+    return ids
+
+
+async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, position: int) -> None:
+    svc = services(context)
+    ids = await selection_or_expired(update, context, key)
+    if ids is None:
         return
     if not ids:
         await show(update, f"No statements for {escape(svc.searcher.title(key))} any more.")

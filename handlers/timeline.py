@@ -12,7 +12,7 @@ from bot.corpus.members import MembershipEvent
 from handlers import render
 from handlers.common import command_query, services, show
 from handlers.members import STATUS_LABELS
-from handlers.quote import EMPTY_CORPUS, EXPIRED, present
+from handlers.quote import EMPTY_CORPUS, present, selection_or_expired
 
 PAGE_SIZE = 8
 
@@ -28,9 +28,8 @@ async def timeline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def show_timeline_page(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, page: int) -> None:
     svc = services(context)
-    ids = await svc.searcher.ids(key)
+    ids = await selection_or_expired(update, context, key)
     if ids is None:
-        await show(update, EXPIRED)
         return
     events = _events_for(key, await svc.store.membership())
     if not ids and not events:
