@@ -103,6 +103,10 @@ def test_as_x_pointed_out(nlp: Language) -> None:
     [
         ("Ottawa stressed that the pipeline would be inspected every year.", "Canada"),
         ("Canberra insisted that the treaty must be ratified by parliament.", "Australia"),
+        # From the country table's capitals column, not a list of its own.
+        ("Phnom Penh announced that the new bridge would open in May.", "Cambodia"),
+        # A place that speaks for a union rather than a country.
+        ("Brussels warned that the tariffs would hurt exporters on both sides.", "European Union"),
     ],
 )
 def test_capital_as_speaker_is_its_country(nlp: Language, text: str, country: str) -> None:

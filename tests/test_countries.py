@@ -7,6 +7,7 @@ import pytest
 
 from bot.corpus.countries import (
     canonical_country,
+    capital_cities,
     countries_in,
     country_aliases,
     country_code,
@@ -139,3 +140,11 @@ def test_codes_and_names() -> None:
     assert country_code("Kyrgyz Republic") == "KG"
     assert country_name("kz") == "Kazakhstan"
     assert country_name("ZZ") is None
+
+
+def test_capital_cities_come_from_the_alias_table() -> None:
+    capitals = capital_cities()
+    assert capitals["Beijing"] == "China"
+    assert capitals["Nur-Sultan"] == "Kazakhstan"
+    assert capitals["Washington"] == "United States"
+    assert "Paris Agreement" not in capitals

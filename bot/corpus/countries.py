@@ -250,6 +250,20 @@ def country_aliases() -> dict[str, str]:
     return {key: index.names[alias.code] for key, alias in index.aliases.items() if alias.code is not None}
 
 
+@functools.cache
+def capital_cities() -> dict[str, str]:
+    """Each capital or other metonym of the alias table, as written ("Beijing"), and its country's name."""
+    names = _index().names
+    capitals: dict[str, str] = {}
+    for line in _ALIASES.strip().splitlines():
+        code, *columns = (part.strip() for part in line.split("|"))
+        if code == "--" or len(columns) < 3:
+            continue
+        for place in filter(None, (part.strip() for part in columns[2].split(","))):
+            capitals[place] = names[code]
+    return capitals
+
+
 def country_code(name: str) -> str | None:
     """The ISO alpha-2 code behind an alias or canonical name, or None."""
     alias = _index().aliases.get(phrase_key(name))

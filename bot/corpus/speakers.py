@@ -12,9 +12,9 @@ from typing import Literal
 
 from spacy.tokens import Span, Token
 
+from bot.corpus.countries import capital_cities
 from bot.corpus.cues import (
     ANONYMOUS_NOUNS,
-    CAPITALS,
     DOCUMENT_NOUNS,
     GROUP_NOUNS,
     ORG_NOUNS,
@@ -22,6 +22,7 @@ from bot.corpus.cues import (
     PLURAL_PRONOUNS,
     RELATIVE_PRONOUNS,
     ROLE_NOUNS,
+    SPEAKING_PLACES,
     THING_PRONOUNS,
 )
 from bot.corpus.models import SpeakerType
@@ -111,9 +112,9 @@ def describe(head: Token) -> Mention | None:
         return Mention("relative", "unknown", None, None, head)
     phrase = noun_phrase(head)
     place = text_of([t for t in phrase if t.pos_ == "PROPN"])
-    if head.pos_ == "PROPN" and place in CAPITALS:
+    if head.pos_ == "PROPN" and (country := speaking_place(place)):
         # "Beijing stressed": a capital used as a speaker is its country, whatever NER made of it.
-        return Mention("name", "country", CAPITALS[place], None, head)
+        return Mention("name", "country", country, None, head)
     if head.ent_type_ != "PERSON":
         # "China's national coordinator, Zhang Wei, said" and "President of Belarus Ivan Petrov said":
         # the apposition, or a name inside the title, is the speaker.
@@ -203,6 +204,11 @@ def _person_inside(head: Token) -> Token | None:
     return None
 
 
+def speaking_place(place: str) -> str | None:
+    """The country (or union) a capital speaks for when it is the subject: "Beijing stressed" is China."""
+    return SPEAKING_PLACES.get(place) or capital_cities().get(place)
+
+
 def _named(head: Token, phrase: list[Token]) -> Mention | None:
     ent = entity_of(head)
     if ent is not None and ent.label_ in {"PERSON", "ORG", "GPE", "NORP", "FAC"}:
@@ -212,13 +218,13 @@ def _named(head: Token, phrase: list[Token]) -> Mention | None:
         name = text_of(words)
         before = [t for t in phrase if t.i < words[0].i and t.dep_ != "det"]
         role = text_of(strip_titles(before)) or None
-        if name in CAPITALS:
+        if country := speaking_place(name):
             # NER often takes a capital for a person; used as a speaker it is its country.
-            return Mention("name", "country", CAPITALS[name], None, head)
+            return Mention("name", "country", country, None, head)
         if ent.label_ == "PERSON":
             return Mention("name", "person", name, role, head, _words(before))
         if ent.label_ == "GPE":
-            return Mention("name", "country", CAPITALS.get(name, name), None, head)
+            return Mention("name", "country", speaking_place(name) or name, None, head)
         if ent.label_ == "NORP":
             return None
         return Mention("name", "organization", text_of(strip_titles(phrase)) or name, None, head)
