@@ -121,4 +121,3 @@ async def test_ask_prints_the_reply_with_its_buttons(sample_store: Store, tmp_pa
     settings = Settings(database_path=tmp_path / "unused.db", _env_file=None)  # type: ignore[call-arg]
     assert await ask(settings, sample_store, "/quote norov", printed.append) == 0
     assert "Vladimir Norov" in printed[0] and "[◀] [1/2] [▶]" in printed[0]
-

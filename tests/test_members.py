@@ -55,8 +55,17 @@ def test_observers_and_dialogue_partners(shipped: list[MembershipEvent]) -> None
     assert _held(shipped, "Turkey") == [("dialogue_partner", date(2012, 6, 7), None)]
     for country in ("Armenia", "Azerbaijan", "Cambodia", "Nepal"):
         assert _held(shipped, country) == [("dialogue_partner", date(2015, 7, 10), None)]
-    for country in ("Egypt", "Qatar", "Saudi Arabia", "Kuwait", "Maldives", "Myanmar",
-                    "United Arab Emirates", "Bahrain", "Laos"):
+    for country in (
+        "Egypt",
+        "Qatar",
+        "Saudi Arabia",
+        "Kuwait",
+        "Maldives",
+        "Myanmar",
+        "United Arab Emirates",
+        "Bahrain",
+        "Laos",
+    ):
         [(status, since, until)] = _held(shipped, country)
         assert status == "dialogue_partner" and until is None
         assert date(2022, 1, 1) <= since <= date(2025, 9, 1)
@@ -70,8 +79,18 @@ def test_roster_today(shipped: list[MembershipEvent]) -> None:
     roster = current_status(shipped, on=date(2025, 10, 1))
     members = [country for country, (status, _) in roster.items() if status == "member"]
     assert sorted(members) == sorted(
-        ["China", "Russia", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Uzbekistan",
-         "India", "Pakistan", "Iran", "Belarus"]
+        [
+            "China",
+            "Russia",
+            "Kazakhstan",
+            "Kyrgyzstan",
+            "Tajikistan",
+            "Uzbekistan",
+            "India",
+            "Pakistan",
+            "Iran",
+            "Belarus",
+        ]
     )
     assert roster["Belarus"] == ("member", date(2024, 7, 4))
     assert roster["Mongolia"] == ("observer", date(2004, 6, 17))
@@ -132,16 +151,12 @@ def test_country_names_are_made_canonical(tmp_path: Path) -> None:
 def test_overlapping_statuses_are_reported(tmp_path: Path) -> None:
     path = tmp_path / "members.csv"
     path.write_text(
-        HEADER
-        + f"India,IN,observer,2005-07-05,,{URL},\n"
-        + f"India,IN,member,2017-06-09,,{URL},\n",
+        HEADER + f"India,IN,observer,2005-07-05,,{URL},\n" + f"India,IN,member,2017-06-09,,{URL},\n",
         encoding="utf-8",
     )
     events, problems = load_members(path)
     assert len(events) == 2
-    assert problems == [
-        "members.csv:3: India member from 2017-06-09 overlaps line 2 (observer from 2005-07-05)"
-    ]
+    assert problems == ["members.csv:3: India member from 2017-06-09 overlaps line 2 (observer from 2005-07-05)"]
 
 
 def test_note_column_is_optional_and_header_is_checked(tmp_path: Path) -> None:
