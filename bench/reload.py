@@ -1,19 +1,27 @@
-"""An incremental reload at scale: one article file changes in a folder whose corpus is already loaded."""
+"""An incremental reload at scale, as the bot does one: one article changes in a folder already loaded and served.
+
+The figure is `reload_corpus` end to end, what an operator's /reload waits for: the load on its own write
+connection (scan, parse in the warm parse worker, apply, reference data) and then the searcher bringing
+its match lists to the new corpus version. Before it, the bot is in its steady state: the match lists were
+built at start-up, the parse worker has its model loaded, and an earlier reload recorded every file's stat.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import time
 from pathlib import Path
 
-from bot.corpus.nlp import DEFAULT_MODEL, load_nlp
-from bot.loading import load_corpus
-from bot.search import SearchIndex
+from bot.config import Settings
+from bot.corpus.nlp import DEFAULT_MODEL
+from bot.loading import parse_batch, reload_corpus, worker_pool
+from bot.scanning import RACY_NS
+from bot.search import Searcher
+from bot.services import Services
 from bot.store import Store
 
-ADDED = (
-    '\n\n"The organisation will meet again in the spring," Foreign Minister Amina Qorvali told reporters.\n'
-)
+ADDED = '\n\n"The organisation will meet again in the spring," Foreign Minister Amina Qorvali told reporters.\n'
 
 
 def prepare(database: Path, seeds: Path, work: Path) -> tuple[Path, Path, Path]:
@@ -29,23 +37,57 @@ def prepare(database: Path, seeds: Path, work: Path) -> tuple[Path, Path, Path]:
     return copy, folder, changed
 
 
+class _TimedSearcher(Searcher):
+    """The bot's searcher, timing its refresh: the part of a reload that brings the match lists up to date."""
+
+    refresh_seconds = 0.0
+
+    async def refresh(self) -> bool:
+        started = time.perf_counter()
+        try:
+            return await super().refresh()
+        finally:
+            self.refresh_seconds = time.perf_counter() - started
+
+
 async def incremental(database: Path, seeds: Path, work: Path) -> dict[str, object]:
     copy, folder, changed = prepare(database, seeds, work)
-    load_nlp(DEFAULT_MODEL)  # a bot's parse worker keeps its model loaded between reloads
-    async with await Store.open(copy) as store:
-        before = await store.counts()
-        with changed.open("a", encoding="utf-8") as stream:
-            stream.write(ADDED)
-        report = await load_corpus(store, folder, DEFAULT_MODEL)
-        started = time.perf_counter()
-        await SearchIndex.from_store(store)
-        index_seconds = time.perf_counter() - started
+    copied = time.time_ns()
+    executor = worker_pool()
+    try:
+        # A bot's parse worker keeps its model loaded between reloads.
+        await asyncio.wrap_future(executor.submit(parse_batch, [], DEFAULT_MODEL, None))
+        async with await Store.open(copy) as store:
+            searcher = _TimedSearcher(store)
+            await searcher.refresh()  # the match lists a running bot serves from
+            settings = Settings(_env_file=None, database_path=copy, seeds_dir=folder)  # type: ignore[call-arg]
+            services = Services(settings, store, searcher, parse_executor=executor)
+            # Files this fresh are hashed by every load (see bot.scanning.RACY_NS); the bot's are long settled.
+            await asyncio.sleep(max(0.0, (copied + RACY_NS - time.time_ns()) / 1e9))
+            started = time.perf_counter()
+            first = await reload_corpus(services)  # the first reload after an upgrade: every file is hashed
+            first_seconds = time.perf_counter() - started
+
+            before = await store.counts()
+            with changed.open("a", encoding="utf-8") as stream:
+                stream.write(ADDED)
+            started = time.perf_counter()
+            report = await reload_corpus(services)
+            total = time.perf_counter() - started
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
     shutil.rmtree(work)
+    assert not first.changed and report.changed == [changed.name], (first.changed, report.changed)
+    parts = {f"load: {stage}": seconds for stage, seconds in report.stages.items()}
+    parts["searcher refresh"] = searcher.refresh_seconds
+    parts["write connection open and close"] = total - report.seconds - searcher.refresh_seconds
     return {
         "statements": before.statements,
         "files": len(report.unchanged) + len(report.changed) + len(report.added),
         "changed": report.changed,
-        "seconds": report.seconds,
-        "index_seconds": index_seconds,
-        "total_seconds": report.seconds + index_seconds,
+        "seconds": report.seconds,  # load_corpus
+        "index_seconds": searcher.refresh_seconds,  # the match lists brought up to date
+        "total_seconds": total,  # reload_corpus, end to end
+        "parts": parts,
+        "first_reload_seconds": first_seconds,
     }

@@ -1,8 +1,9 @@
 """A corpus load: scan `SEEDS_DIR`, parse what changed in a worker process, and swap it in at once.
 
 Shared by `scobot load`, `scobot reload` and the bot's /reload. Only files whose content hash changed
-are parsed again; the store applies the whole change in one transaction, so readers see the old corpus
-until the new one is complete, and a load that fails leaves the old corpus as it was.
+are parsed again, and only files whose stat changed are hashed (bot/scanning.py); the store applies the
+whole change in one transaction, so readers see the old corpus until the new one is complete, and a load
+that fails leaves the old corpus as it was.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from anyascii import anyascii
 
 from bot.corpus.members import load_members
 from bot.corpus.models import Article, SkippedFile, Statement
-from bot.corpus.reader import ARTICLE_SUFFIX, article_warnings, iter_article_paths, read_article
+from bot.corpus.reader import ARTICLE_SUFFIX
 from bot.corpus.topics import load_taxonomy
+from bot.scanning import scan
 from bot.store import CorpusChange, CorpusCounts, Store
 
 if TYPE_CHECKING:
@@ -61,47 +63,8 @@ class LoadReport:
     before: CorpusCounts | None = None
     after: CorpusCounts | None = None
     seconds: float = 0.0
-
-
-@dataclass(slots=True)
-class _Scan:
-    to_parse: list[Article]
-    unchanged: list[str]
-    skipped: list[SkippedFile]
-    warnings: list[str]
-
-
-def _scan(seeds_dir: Path, known: dict[str, str]) -> _Scan:
-    to_parse: list[Article] = []
-    unchanged: list[str] = []
-    skipped: list[SkippedFile] = []
-    for path in iter_article_paths([seeds_dir]):
-        if _unchanged(path, known):
-            unchanged.append(path.name)
-            continue
-        result = read_article(path)
-        if isinstance(result, SkippedFile):
-            skipped.append(result)
-        elif known.get(result.name) == result.content_hash:
-            unchanged.append(result.name)
-        else:
-            to_parse.append(result)
-    return _Scan(to_parse, unchanged, skipped, [w for article in to_parse for w in article_warnings(article)])
-
-
-def _unchanged(path: Path, known: dict[str, str]) -> bool:
-    """True when the file's bytes are those already loaded under its name, judged by their hash alone.
-
-    Reading and splitting every article of a big folder costs seconds; a file whose hash the store already
-    has was read and accepted before, so only its bytes need hashing (as `Article.content_hash` does).
-    """
-    digest = known.get(path.name)
-    if digest is None or path.is_symlink():
-        return False
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
-    except OSError:
-        return False
+    # Seconds by stage ("scan", "parse", "apply", "reference data"), for the benchmarks and the curious.
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 def worker_pool(workers: int = 1) -> ProcessPoolExecutor:
@@ -118,23 +81,36 @@ async def load_corpus(
     progress: ProgressCallback | None = None,
 ) -> LoadReport:
     """Bring the store in line with `seeds_dir`; the store changes only if the whole load succeeds."""
-    started = time.perf_counter()
+    started = lap = time.perf_counter()
     report = LoadReport(before=await store.counts())
+
+    def stage(name: str) -> None:
+        nonlocal lap
+        now = time.perf_counter()
+        report.stages[name] = now - lap
+        lap = now
+
     await _notify(progress, LoadProgress("scanning"))
-    known = await store.document_hashes()
-    scan = await asyncio.to_thread(_scan, seeds_dir, known)
-    report.unchanged, report.skipped, report.warnings = scan.unchanged, scan.skipped, scan.warnings
-    present = {a.name for a in scan.to_parse} | set(scan.unchanged) | {s.name for s in scan.skipped}
+    known = await store.known_documents()
+    found = await asyncio.to_thread(scan, seeds_dir, known)
+    report.unchanged, report.skipped, report.warnings = found.unchanged, found.skipped, found.warnings
+    present = {a.name for a in found.to_parse} | set(found.unchanged) | {s.name for s in found.skipped}
     report.removed = sorted(name for name in known if name not in present)
-    for article in scan.to_parse:
+    for article in found.to_parse:
         (report.changed if article.name in known else report.added).append(article.name)
+    stage("scan")
 
     taxonomy_path = seeds_dir / TOPICS_FILE
-    parsed = await _parse(scan.to_parse, model, taxonomy_path, executor, progress)
+    parsed = await _parse(found.to_parse, model, taxonomy_path, executor, progress)
+    stage("parse")
     await _notify(progress, LoadProgress("swapping", len(parsed), len(parsed)))
     await store.apply(CorpusChange(parsed=parsed, removed=report.removed))
+    # Only once their bytes are in: a load that fails must leave these files to be hashed again.
+    await store.record_files(found.files)
+    stage("apply")
     report.problems += await _load_reference_data(store, seeds_dir)
     report.after = await store.counts()
+    stage("reference data")
     report.seconds = time.perf_counter() - started
     return report
 

@@ -1,56 +1,37 @@
 """Fuzzy matching of what people type to what the corpus knows: speakers, topics, countries, years.
 
-The match lists are built once per corpus version and kept in memory; a query costs a few rapidfuzz
-passes in C over those lists and never scans a table. Words that match nothing go to full-text search.
+The match lists are built at start-up and kept in memory, and each new corpus version updates only the
+speakers, topics and countries it changed; a query costs a few rapidfuzz passes in C over those lists and
+never scans a table. Words that match nothing go to full-text search.
 Other scripts are transliterated first, so "Норов" finds Norov and "习近平" finds Xi Jinping.
 """
 
 from __future__ import annotations
 
-import bisect
+import asyncio
 import hashlib
-import math
 import re
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
-from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from bot.corpus.countries import country_aliases
-from bot.store import NamedCount, SpeakerNames, Store
-
-TargetKind = Literal["speaker", "topic", "country", "year"]
+from bot.match_lists import MatchList, Target, TargetKind, fold
+from bot.store import CorpusDelta, NamedCount, SpeakerNames, Store
 
 # Scores are rapidfuzz's 0-100. A match this good is taken as meant; between SUGGEST and CONFIDENT we ask.
 CONFIDENT = 85.0
-SUGGEST = 60.0
 # Matches this close to the best one are equally plausible, so the user chooses.
 AMBIGUITY_BAND = 3.0
-# One word of a longer name ("zhang" in "Zhang Ming") counts a little less than the whole name.
-WORD_WEIGHT = 0.95
-MIN_FUZZY_CHARS = 4
 MAX_QUERY_CHARS = 200
 # How many of the most-quoted names a weak "did you mean" suggestion is looked for among.
 CLOSEST_POOL = 3000
-# Names (the most-quoted first) that fuzzy matching looks through; beyond them only exact spelling finds a
-# name. Each fuzzy pass costs a few hundred nanoseconds per name, and a query makes three.
-FUZZY_POOL = 12_000
 # Resolutions kept per index: people ask for the same few names again and again.
 RESOLUTIONS_KEPT = 2048
-_WORD = re.compile(r"[^\W_]+")
 _YEAR = re.compile(r"(19|20)\d\d")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII words: transliterated, accents and punctuation gone, camel case split."""
-    ascii_text = _CAMEL.sub(" ", anyascii(unicodedata.normalize("NFKC", text)))
-    return " ".join(_WORD.findall(ascii_text.lower()))
 
 
 def fts_expression(query: str, any_word: bool = False) -> str | None:
@@ -60,15 +41,6 @@ def fts_expression(query: str, any_word: bool = False) -> str | None:
     if not words:
         return None
     return (" OR " if any_word else " ").join(f'"{word}"*' if len(word) > 3 else f'"{word}"' for word in words)
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    kind: TargetKind
-    key: str  # speaker id, topic name, country name or year
-    label: str
-    count: int = 0
-    detail: str | None = None  # a speaker's role
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,119 +66,8 @@ class Resolution:
         return len(self.matches) > 1
 
 
-class _Window:
-    """Strings sorted by length, so a fuzzy pass only compares strings long or short enough to reach a score.
-
-    A rapidfuzz ratio of at least p% needs the shorter string to be at least p/(200-p) of the longer one,
-    so "norov" is never compared with "mohammad javad zarif": the answer is the same, for a fraction of the work.
-    """
-
-    def __init__(self, strings: Iterable[tuple[str, int]]) -> None:
-        ordered = sorted(strings, key=lambda pair: len(pair[0]))
-        self.strings = [string for string, _ in ordered]
-        self.owners = [owner for _, owner in ordered]
-        self.lengths = [len(string) for string in self.strings]
-
-    def extract(self, query: str, limit: int) -> list[tuple[int, float]]:
-        """(owner, score) of the best `limit` strings whose ratio to `query` reaches SUGGEST."""
-        share = SUGGEST / 100.0
-        lo = bisect.bisect_left(self.lengths, math.floor(len(query) * share / (2.0 - share)))
-        hi = bisect.bisect_right(self.lengths, math.ceil(len(query) * (2.0 - share) / share))
-        found = process.extract(query, self.strings[lo:hi], scorer=fuzz.ratio, limit=limit, score_cutoff=SUGGEST)
-        return [(self.owners[lo + position], score) for _, score, position in found]
-
-
-@dataclass(slots=True)
-class _Names:
-    """One kind's match list: the distinct strings to match and the targets each string stands for."""
-
-    strings: list[str] = field(default_factory=list)
-    owners: list[dict[Target, None]] = field(default_factory=list)  # a dict as an ordered set
-    words: dict[str, set[int]] = field(default_factory=dict)
-    _position: dict[str, int] = field(default_factory=dict)
-    _words: list[str] = field(default_factory=list)
-    _windows: tuple[_Window, _Window, _Window] | None = None
-
-    def add(self, name: str, target: Target) -> None:
-        folded = fold(name)
-        if not folded:
-            return
-        index = self._position.get(folded)
-        if index is None:
-            # Roles repeat ("foreign minister" for hundreds of people): each string is compared once.
-            index = self._position[folded] = len(self.strings)
-            self.strings.append(folded)
-            self.owners.append({})
-            self._windows = None
-        self.owners[index][target] = None
-        for word in folded.split():
-            if len(word) > 1:
-                self.words.setdefault(word, set()).add(index)
-
-    def windows(self) -> tuple[_Window, _Window, _Window]:
-        if self._windows is None:
-            pool = range(len(self.strings))
-            if len(self.strings) > FUZZY_POOL:
-                # Typos are forgiven for the most-quoted names; the long tail must be spelt exactly.
-                best = [max(target.count for target in owners) for owners in self.owners]
-                pool = sorted(pool, key=lambda i: -best[i])[:FUZZY_POOL]
-            kept = set(pool)
-            words = self._words = [w for w, indices in self.words.items() if not kept.isdisjoint(indices)]
-            self._windows = (
-                # token_sort_ratio is ratio on sorted words; the names' words are sorted once, here.
-                _Window((" ".join(sorted(self.strings[i].split())), i) for i in pool),
-                _Window((self.strings[i].replace(" ", ""), i) for i in pool),
-                _Window((word, i) for i, word in enumerate(words)),
-            )
-        return self._windows
-
-    def score(self, query: str, limit: int = 12, exact_only: bool = False) -> dict[Target, float]:
-        """Each target's best score: a whole name beats one word of a longer name, and a typo costs a little.
-
-        With `exact_only`, only whole names and words spelt exactly as `query` count: no fuzzy pass.
-        """
-        found: dict[Target, float] = {}
-
-        def keep(index: int, score: float) -> None:
-            for owner in self.owners[index]:
-                if score > found.get(owner, 0.0):
-                    found[owner] = score
-
-        for index in self.words.get(query, ()):
-            keep(index, WORD_WEIGHT * 100.0)
-        if exact_only:
-            if query in self._position:
-                keep(self._position[query], 100.0)
-            return found
-        if len(query) < MIN_FUZZY_CHARS:
-            # Two or three letters fuzzily resemble everything; only exact names and words count.
-            if query in self._position:
-                keep(self._position[query], 100.0)
-            return found
-        names, compact, words = self.windows()
-        for index, score in names.extract(" ".join(sorted(query.split())), limit):
-            keep(index, score)
-        # "XiJinPing" from 习近平 and "xi jinping" differ only in spaces.
-        for index, score in compact.extract(query.replace(" ", ""), limit):
-            keep(index, score)
-        if " " not in query:
-            # A surname with a typo ("norrov") against the single words of every name.
-            for position, score in words.extract(query, limit):
-                for index in self.words[self._words[position]]:
-                    keep(index, score * WORD_WEIGHT)
-        return found
-
-    def prominent(self, limit: int) -> tuple[list[str], list[Target]]:
-        """The strings of the `limit` most-quoted targets, with their owner: what `closest` looks through."""
-        ranked = sorted(
-            ((string, owner) for string, owners in zip(self.strings, self.owners, strict=True) for owner in owners),
-            key=lambda pair: -pair[1].count,
-        )[:limit]
-        return [string for string, _ in ranked], [owner for _, owner in ranked]
-
-
 class SearchIndex:
-    """The in-memory match lists of one corpus version."""
+    """The in-memory match lists of one corpus version, brought forward in place by `update`."""
 
     def __init__(
         self,
@@ -220,42 +81,94 @@ class SearchIndex:
         self.speakers: dict[int, Target] = {}
         self.topics: dict[str, Target] = {}
         self.countries: dict[str, Target] = {}
-        self._lists: dict[TargetKind, _Names] = {"speaker": _Names(), "topic": _Names(), "country": _Names()}
+        self._topic_keywords = dict(topics or {})
+        self._topic_counts = {c.name: c.count for c in topic_counts}
+        self._country_counts = {c.name: c.count for c in country_counts}
+        self._lists: dict[TargetKind, MatchList] = {kind: MatchList() for kind in ("speaker", "topic", "country")}
         self._prominent: dict[str, tuple[list[str], list[Target]]] = {}
         self._resolved: OrderedDict[tuple[str, tuple[TargetKind, ...]], Resolution] = OrderedDict()
         for speaker in speakers:
-            target = Target("speaker", str(speaker.id), speaker.name, speaker.statements, speaker.role)
-            self.speakers[speaker.id] = target
-            for name in (speaker.name, *speaker.aliases):
-                self._lists["speaker"].add(name, target)
-            if speaker.role:
-                self._lists["speaker"].add(speaker.role, target)
-        counts = {c.name: c.count for c in topic_counts}
-        for topic, keywords in (topics or {}).items():
-            target = Target("topic", topic, topic, counts.get(topic, 0))
-            self.topics[topic] = target
-            for name in (topic, *keywords):
-                self._lists["topic"].add(name, target)
-        country_count = {c.name: c.count for c in country_counts}
-        for alias, country in country_aliases().items():
-            target = self.countries.setdefault(
-                country, Target("country", country, country, country_count.get(country, 0))
-            )
-            self._lists["country"].add(alias, target)
-
-        for names in self._lists.values():
-            # Built with the index, in the refresh, so that no user's query pays for it.
-            names.windows()
+            self._add_speaker(speaker)
+        self._list_topics()
+        self._list_countries()
+        self._prepare()
 
     @classmethod
     async def from_store(cls, store: Store) -> SearchIndex:
+        # The version first: the lists read after it are at least that new, so a later `update` from it
+        # reads again whatever changed meanwhile.
+        version = await store.corpus_version()
         return cls(
             speakers=await store.speaker_names(),
             topics=await store.topic_keywords(),
             topic_counts=await store.topic_counts(),
             country_counts=await store.country_counts(),
-            version=await store.corpus_version(),
+            version=version,
         )
+
+    def update(
+        self,
+        version: int,
+        delta: CorpusDelta,
+        speakers: Iterable[SpeakerNames],
+        topic_counts: Iterable[NamedCount],
+        country_counts: Iterable[NamedCount],
+    ) -> None:
+        """Bring the index to `version`: `delta` is what changed since its own, the rest is their state now.
+
+        Touched speakers are taken out and those still quoted put back; the topic and country lists are
+        short, so they are listed again with their new counts.
+        """
+        names = self._lists["speaker"]
+        for speaker_id in delta.speakers:
+            old = self.speakers.pop(speaker_id, None)
+            if old is not None:
+                names.discard(old)
+        for speaker in speakers:
+            self._add_speaker(speaker)
+        if delta.topics:
+            self._topic_counts.update({c.name: c.count for c in topic_counts})
+            self._list_topics()
+        if delta.countries:
+            counted = {c.name: c.count for c in country_counts}
+            self._country_counts.update({country: counted.get(country, 0) for country in delta.countries})
+            self._list_countries()
+        self.version = version
+        self._prepare()
+
+    def _add_speaker(self, speaker: SpeakerNames) -> None:
+        target = Target("speaker", str(speaker.id), speaker.name, speaker.statements, speaker.role)
+        self.speakers[speaker.id] = target
+        names = self._lists["speaker"]
+        for name in (speaker.name, *speaker.aliases):
+            names.add(name, target)
+        if speaker.role:
+            names.add(speaker.role, target)
+
+    def _list_topics(self) -> None:
+        self.topics = {}
+        names = self._lists["topic"] = MatchList()
+        for topic, keywords in self._topic_keywords.items():
+            target = self.topics[topic] = Target("topic", topic, topic, self._topic_counts.get(topic, 0))
+            for name in (topic, *keywords):
+                names.add(name, target)
+
+    def _list_countries(self) -> None:
+        self.countries = {}
+        names = self._lists["country"] = MatchList()
+        for alias, country in country_aliases().items():
+            target = self.countries.get(country)
+            if target is None:
+                target = Target("country", country, country, self._country_counts.get(country, 0))
+                self.countries[country] = target
+            names.add(alias, target)
+
+    def _prepare(self) -> None:
+        self._prominent.clear()
+        self._resolved.clear()
+        for names in self._lists.values():
+            # Built with the index, in the refresh, so that no user's query pays for it.
+            names.windows()
 
     def resolve(self, query: str, kinds: Iterable[TargetKind] = ("speaker", "topic", "country")) -> Resolution:
         """What `query` means among `kinds`; popular queries are answered from a cache of this version's."""
@@ -290,7 +203,7 @@ class SearchIndex:
         # Only targets with something to show are worth offering.
         ranked = sorted(
             (Match(t, s) for t, s in scored.items() if t.count > 0 or t.kind == "country"),
-            key=lambda m: (-m.score, -m.target.count, m.target.label),
+            key=lambda m: (-m.score, -m.target.count, m.target.label, m.target.kind, m.target.key),
         )
         if not ranked:
             return Resolution(query)
@@ -320,7 +233,7 @@ class SearchIndex:
         return self.speakers.get(speaker_id)
 
     def top_speakers(self, limit: int = 3) -> list[Target]:
-        return sorted(self.speakers.values(), key=lambda t: -t.count)[:limit]
+        return sorted(self.speakers.values(), key=lambda t: (-t.count, t.label, int(t.key)))[:limit]
 
 
 # -- from a query to statements ----------------------------------------------------------------------
@@ -368,15 +281,28 @@ class Searcher:
         self.index = SearchIndex(version=-1)
         self._text_queries: dict[str, str] = {}
         self._selections: OrderedDict[str, list[int]] = OrderedDict()
+        self._refreshing = asyncio.Lock()
 
     async def refresh(self) -> bool:
-        """Rebuild the match lists if the corpus changed since they were built; True when it did."""
-        version = await self.store.corpus_version()
-        if version == self.index.version:
-            return False
-        self.index = await SearchIndex.from_store(self.store)
-        self._selections.clear()
-        return True
+        """Bring the match lists to the corpus version if it moved; True when it did.
+
+        The store logs what each version changed, so only those speakers, topics and countries are read
+        and updated in place; an index further behind than the log reaches is built again from scratch.
+        """
+        async with self._refreshing:
+            version = await self.store.corpus_version()
+            if version == self.index.version:
+                return False
+            delta = await self.store.changes(self.index.version, version)
+            if delta is None:
+                self.index = await SearchIndex.from_store(self.store)
+            else:
+                speakers = await self.store.speaker_names(delta.speakers)
+                topics = await self.store.topic_counts(delta.topics)
+                countries = await self.store.country_counts(delta.countries)
+                self.index.update(version, delta, speakers, topics, countries)
+            self._selections.clear()
+            return True
 
     async def find(self, query: str, kinds: Iterable[TargetKind] = ("speaker", "topic", "country")) -> Found:
         resolution = self.index.resolve(query, kinds)

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
+from typing import TypeAlias
 
 import aiosqlite
 
 from bot.corpus.identity import Speaker, SpeakerDirectory
 from bot.corpus.members import MembershipEvent
 from bot.corpus.models import Article, Statement
+from bot.speaker_terms import WORDLESS, lookup_terms, speaker_terms_json
 
 # Each file migrates the schema one version forward; PRAGMA user_version records how far a database got.
 MIGRATIONS: tuple[str, ...] = tuple(
@@ -122,8 +124,33 @@ class CorpusChange:
     removed: list[str]
 
 
+# A seed file's (size, mtime_ns, ctime_ns): while they stay as recorded, so do its bytes (bot/scanning.py).
+# A load holds one for each of tens of thousands of files, so these are plain tuples: the garbage collector
+# stops tracking those, and they add nothing to the full collections of a bot holding big match lists.
+FileStat: TypeAlias = tuple[int, int, int]
+# A document's content hash, and its file's stat as last recorded (None until a load records one).
+KnownDocument: TypeAlias = tuple[str, FileStat | None]
+
+
+@dataclass(slots=True)
+class CorpusDelta:
+    """What some corpus versions changed that search shows: the speakers, topics and countries to read again."""
+
+    speakers: set[int] = field(default_factory=set)
+    topics: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+
+
 # A text search ranks this many of its matches, the most recently loaded (see Store.ids_by_text).
 RANKED_MATCHES = 200
+# A load naming more speakers than this resolves them against every speaker rather than those filed
+# under their terms: the lookups would cost more than they save.
+PARTIAL_DIRECTORY_NAMES = 1000
+# Corpus versions whose changes are logged; a searcher further behind rebuilds its match lists. A running
+# bot's searcher polls the version every few seconds, so it is rarely more than one behind.
+VERSIONS_LOGGED = 20
+# A version that changes more names than this (a first load) is logged as a rebuild: the log stays small.
+LOGGED_CHANGES = 10_000
 # Rows per executemany in a load: big enough to amortise the call, small enough to keep memory flat.
 _ROWS_PER_CALL = 20_000
 
@@ -151,6 +178,8 @@ class Store:
         await connection.execute("PRAGMA foreign_keys = ON")
         await connection.execute("PRAGMA synchronous = NORMAL")
         await connection.execute("PRAGMA busy_timeout = 10000")
+        # Migrations and loads file speakers under their terms with the same Python rule.
+        await connection.create_function("scobot_speaker_terms", 3, speaker_terms_json, deterministic=True)
         store = cls(connection, path)
         try:
             await store.migrate()
@@ -185,8 +214,32 @@ class Store:
     # -- writing --------------------------------------------------------------------------------------
 
     async def document_hashes(self) -> dict[str, str]:
-        async with self._db.execute("SELECT name, content_hash FROM documents") as cursor:
-            return {name: digest async for name, digest in cursor}
+        return {name: digest for name, (digest, _) in (await self.known_documents()).items()}
+
+    async def known_documents(self) -> dict[str, KnownDocument]:
+        """Every document's hash and recorded file stat, by name (from an index: no article text is read)."""
+        rows = await self._db.execute_fetchall(
+            "SELECT name, content_hash, file_size, file_mtime_ns, file_ctime_ns FROM documents"
+        )
+        return {
+            name: (digest, (size, mtime, ctime) if size is not None else None)
+            for name, digest, size, mtime, ctime in rows
+        }
+
+    async def record_files(self, files: dict[str, FileStat]) -> None:
+        """Record the stat of files whose bytes are loaded; not a corpus change, so the version stays."""
+        if not files:
+            return
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            await self._db.executemany(
+                "UPDATE documents SET file_size = ?, file_mtime_ns = ?, file_ctime_ns = ? WHERE name = ?",
+                [(*file, name) for name, file in files.items()],
+            )
+            await self._db.execute("COMMIT")
+        except BaseException:
+            await self._db.execute("ROLLBACK")
+            raise
 
     async def apply(self, change: CorpusChange) -> None:
         """Apply one load in a single transaction: replaced and removed documents go, parsed ones come in."""
@@ -196,36 +249,66 @@ class Store:
         try:
             # Statements name their speakers before the speakers table is written at the end.
             await self._db.execute("PRAGMA defer_foreign_keys = ON")
-            gone = [(article.name,) for article, _ in change.parsed] + [(name,) for name in change.removed]
-            # Only speakers who lose or gain statements can lose their role or their last statement.
-            touched = set(await self._speakers_of_documents([name for (name,) in gone]))
-            await self._db.executemany("DELETE FROM documents WHERE name = ?", gone)
-            directory = SpeakerDirectory(await self._speakers())
+            gone = [article.name for article, _ in change.parsed] + change.removed
+            # Only speakers who lose or gain statements can lose their role or their last statement, and
+            # only the topics and countries of statements that go or come change their counts.
+            delta = await self._delta_of_documents(gone)
+            await self._db.executemany("DELETE FROM documents WHERE name = ?", [(name,) for name in gone])
+            directory = await self._directory(change.parsed)
             known_ids = {speaker.id for speaker in directory}
-            touched |= await self._insert_articles(change.parsed, directory)
-            await self._save_speakers(directory, known_ids, touched)
-            await self._bump_version()
+            await self._insert_articles(change.parsed, directory, delta)
+            await self._save_speakers(directory, known_ids, delta.speakers)
+            await self._bump_version(delta)
             await self._db.execute("COMMIT")
         except BaseException:
             await self._db.execute("ROLLBACK")
             raise
 
-    async def _speakers_of_documents(self, names: list[str]) -> list[int]:
-        found: list[int] = []
-        for chunk_start in range(0, len(names), 500):
-            chunk = names[chunk_start : chunk_start + 500]
-            marks = ",".join("?" * len(chunk))
-            found += await self._ids(
-                "SELECT DISTINCT s.speaker_id FROM documents d JOIN statements s ON s.document_id = d.id "
-                f"WHERE d.name IN ({marks}) AND s.speaker_id IS NOT NULL",
-                chunk,
+    async def _delta_of_documents(self, names: list[str]) -> CorpusDelta:
+        """The speakers, topics and countries of these documents' statements."""
+        delta = CorpusDelta()
+        if not names:
+            return delta
+        statements = (
+            "SELECT s.id FROM documents d JOIN statements s ON s.document_id = d.id "
+            "WHERE d.name IN (SELECT value FROM json_each(?))"
+        )
+        params = (json.dumps(names),)
+        delta.speakers.update(
+            await self._ids(
+                f"SELECT DISTINCT speaker_id FROM statements WHERE id IN ({statements}) AND speaker_id IS NOT NULL",
+                params,
             )
-        return found
+        )
+        for table, column, found in (
+            ("statement_topics", "topic", delta.topics),
+            ("statement_countries", "country", delta.countries),
+        ):
+            sql = f"SELECT DISTINCT {column} FROM {table} WHERE statement_id IN ({statements})"
+            found.update(name for (name,) in await self._db.execute_fetchall(sql, params))
+        return delta
+
+    async def _directory(self, parsed: list[tuple[Article, list[Statement]]]) -> SpeakerDirectory:
+        """A directory of the speakers that resolving these articles' names can meet (see bot/speaker_terms.py)."""
+        names = {(s.speaker, s.speaker_type) for _, statements in parsed for s in statements if s.speaker}
+        if not names:
+            return SpeakerDirectory()
+        if len(names) > PARTIAL_DIRECTORY_NAMES:
+            return SpeakerDirectory(await self._speakers())
+        ids = await self._ids(
+            "SELECT speaker_id FROM speaker_terms WHERE term IN (SELECT value FROM json_each(?)) "
+            # A person whose name has no word joins a new name only while no other person's name has one.
+            "UNION SELECT * FROM (SELECT speaker_id FROM speaker_terms WHERE term > ? LIMIT 1) "
+            # The newest speaker, so the directory gives new speakers the ids after it.
+            "UNION SELECT max(id) FROM speakers",
+            (json.dumps(sorted(lookup_terms(names))), WORDLESS),
+        )
+        return SpeakerDirectory(await self._speakers([i for i in ids if i is not None]))
 
     async def _insert_articles(
-        self, parsed: list[tuple[Article, list[Statement]]], directory: SpeakerDirectory
-    ) -> set[int]:
-        """Insert articles and statements a few thousand rows per call; returns the speakers they name.
+        self, parsed: list[tuple[Article, list[Statement]]], directory: SpeakerDirectory, delta: CorpusDelta
+    ) -> None:
+        """Insert articles and statements a few thousand rows per call; `delta` gains what they name.
 
         Ids are given here rather than read back row by row, so a load of a million statements is a
         handful of `executemany` calls instead of a million round trips to the database thread.
@@ -234,7 +317,6 @@ class Store:
         statement_id = await self._scalar("SELECT coalesce(max(id), 0) FROM statements")
         assert isinstance(document_id, int) and isinstance(statement_id, int)
         rows = _Rows()
-        speakers: set[int] = set()
         for article, statements in parsed:
             document_id += 1
             rows.documents.append(
@@ -253,7 +335,9 @@ class Store:
                 speaker_id = None
                 if statement.speaker:
                     speaker_id = directory.resolve(statement.speaker, statement.speaker_type).id
-                    speakers.add(speaker_id)
+                    delta.speakers.add(speaker_id)
+                delta.topics.update(statement.topics)
+                delta.countries.update(statement.countries)
                 day = statement.date.isoformat() if statement.date else None
                 rows.statements.append(
                     (
@@ -274,7 +358,6 @@ class Store:
                 await self._write_rows(rows)
                 rows = _Rows()
         await self._write_rows(rows)
-        return speakers
 
     async def _write_rows(self, rows: _Rows) -> None:
         await self._db.executemany(
@@ -294,13 +377,17 @@ class Store:
             "INSERT OR IGNORE INTO statement_countries (statement_id, country, date) VALUES (?, ?, ?)", rows.countries
         )
 
-    async def _speakers(self) -> list[Speaker]:
+    async def _speakers(self, ids: list[int] | None = None) -> list[Speaker]:
+        """Every speaker, or those of `ids`, in id order: the order a directory must meet them in."""
         aliases: dict[int, set[str]] = {}
-        async with self._db.execute("SELECT speaker_id, alias FROM speaker_aliases") as cursor:
-            async for speaker_id, alias in cursor:
-                aliases.setdefault(speaker_id, set()).add(alias)
-        async with self._db.execute("SELECT id, name, kind FROM speakers") as cursor:
-            return [Speaker(i, name, kind, aliases.get(i, set())) async for i, name, kind in cursor]
+        where, params = _only("speaker_id", ids)
+        for speaker_id, alias in await self._db.execute_fetchall(
+            f"SELECT speaker_id, alias FROM speaker_aliases WHERE {where}", params
+        ):
+            aliases.setdefault(speaker_id, set()).add(alias)
+        where, params = _only("id", ids)
+        rows = await self._db.execute_fetchall(f"SELECT id, name, kind FROM speakers WHERE {where} ORDER BY id", params)
+        return [Speaker(i, name, kind, aliases.get(i, set())) for i, name, kind in rows]
 
     async def _save_speakers(self, directory: SpeakerDirectory, known_ids: set[int], touched: set[int]) -> None:
         speakers = list(directory)
@@ -323,22 +410,64 @@ class Store:
             ],
         )
         ids = [(speaker_id,) for speaker_id in sorted(touched)]
-        # A speaker's role is the one its latest statement gives.
+        # A speaker's role is the one its latest statement gives, and its count is kept for the match lists.
         await self._db.executemany(
             "UPDATE speakers SET role = (SELECT speaker_role FROM statements WHERE speaker_id = speakers.id "
-            "AND speaker_role IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1) WHERE id = ?",
+            "AND speaker_role IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1), "
+            "statements = (SELECT count(*) FROM statements WHERE speaker_id = speakers.id) WHERE id = ?",
             ids,
         )
-        await self._db.executemany(
-            "DELETE FROM speakers WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM statements WHERE speaker_id = ?1)", ids
+        await self._db.executemany("DELETE FROM speakers WHERE id = ? AND statements = 0", ids)
+        # New names and aliases file a speaker under new terms; the speakers deleted take theirs along.
+        refiled = json.dumps(sorted(s.id for s in speakers if s.id not in known_ids or s.id in touched))
+        await self._db.execute(
+            "DELETE FROM speaker_terms WHERE speaker_id IN (SELECT value FROM json_each(?))", (refiled,)
         )
+        await self._db.execute(_FILE_SPEAKERS + "WHERE s.id IN (SELECT value FROM json_each(?))", (refiled,))
 
-    async def _bump_version(self) -> None:
+    async def _bump_version(self, delta: CorpusDelta | None) -> None:
+        """Move the corpus version on, logging what it changed for searchers (None: what only a rebuild knows)."""
         await self._db.execute(
             "INSERT INTO meta (key, value) VALUES ('corpus_version', '1') "
             "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
+        version = await self.corpus_version()
+        if delta is not None and len(delta.speakers) + len(delta.topics) + len(delta.countries) > LOGGED_CHANGES:
+            delta = None
+        await self._db.execute(
+            "INSERT OR REPLACE INTO corpus_versions (version, rebuild) VALUES (?, ?)", (version, delta is None)
+        )
+        if delta is not None:
+            await self._db.executemany(
+                "INSERT OR IGNORE INTO corpus_changes (version, kind, key) VALUES (?, ?, ?)",
+                [(version, "speaker", str(i)) for i in sorted(delta.speakers)]
+                + [(version, "topic", topic) for topic in sorted(delta.topics)]
+                + [(version, "country", country) for country in sorted(delta.countries)],
+            )
+        await self._db.execute("DELETE FROM corpus_versions WHERE version <= ?", (version - VERSIONS_LOGGED,))
         await self._set_meta("loaded_at", str(time.time()))
+
+    async def changes(self, after: int, upto: int) -> CorpusDelta | None:
+        """What the versions after `after` up to `upto` changed; None when only a rebuild can tell.
+
+        That is when one of them is no longer (or was never) logged, or replaced the taxonomy.
+        """
+        span = (after, upto)
+        async with self._db.execute(
+            "SELECT count(*), coalesce(max(rebuild), 0) FROM corpus_versions WHERE version > ? AND version <= ?", span
+        ) as cursor:
+            logged, rebuild = await cursor.fetchone()  # type: ignore[misc]
+        if logged != upto - after or rebuild:
+            return None
+        delta = CorpusDelta()
+        for kind, key in await self._db.execute_fetchall(
+            "SELECT kind, key FROM corpus_changes WHERE version > ? AND version <= ?", span
+        ):
+            if kind == "speaker":
+                delta.speakers.add(int(key))
+            else:
+                (delta.topics if kind == "topic" else delta.countries).add(key)
+        return delta
 
     async def replace_membership(self, events: Iterable[MembershipEvent]) -> None:
         events = list(events)
@@ -363,7 +492,8 @@ class Store:
                     for e in events
                 ],
             )
-            await self._bump_version()
+            # Membership is not in the match lists: a version with nothing for searchers to read again.
+            await self._bump_version(CorpusDelta())
             await self._db.execute("COMMIT")
         except BaseException:
             await self._db.execute("ROLLBACK")
@@ -388,7 +518,7 @@ class Store:
                 await self._db.executemany(
                     "INSERT OR IGNORE INTO statement_topics (statement_id, topic, date) VALUES (?, ?, ?)", tagged
                 )
-            await self._bump_version()
+            await self._bump_version(None)
             await self._db.execute("COMMIT")
         except BaseException:
             await self._db.execute("ROLLBACK")
@@ -529,33 +659,42 @@ class Store:
         paragraphs = json.loads(paragraphs_json)
         return SourceParagraph(statement, paragraphs[statement.paragraph], len(paragraphs), place)
 
-    async def speaker_names(self) -> list[SpeakerNames]:
+    async def speaker_names(self, ids: Iterable[int] | None = None) -> list[SpeakerNames]:
+        """The speakers with statements, the most quoted first; with `ids`, only those of them."""
         aliases: dict[int, list[str]] = {}
-        async with self._db.execute("SELECT speaker_id, alias FROM speaker_aliases") as cursor:
-            async for speaker_id, alias in cursor:
-                aliases.setdefault(speaker_id, []).append(alias)
-        async with self._db.execute(
-            "SELECT sp.id, sp.name, sp.kind, sp.role, count(s.id) FROM speakers sp "
-            "JOIN statements s ON s.speaker_id = sp.id GROUP BY sp.id ORDER BY count(s.id) DESC, sp.name"
-        ) as cursor:
-            return [
-                SpeakerNames(i, name, kind, role, tuple(aliases.get(i, ())), n)
-                async for i, name, kind, role, n in cursor
-            ]
+        where, params = _only("speaker_id", ids)
+        for speaker_id, alias in await self._db.execute_fetchall(
+            f"SELECT speaker_id, alias FROM speaker_aliases WHERE {where}", params
+        ):
+            aliases.setdefault(speaker_id, []).append(alias)
+        where, params = _only("id", ids)
+        rows = await self._db.execute_fetchall(
+            "SELECT id, name, kind, role, statements FROM speakers "
+            f"WHERE statements > 0 AND {where} ORDER BY statements DESC, name",
+            params,
+        )
+        return [SpeakerNames(i, name, kind, role, tuple(aliases.get(i, ())), n) for i, name, kind, role, n in rows]
 
-    async def topic_counts(self) -> list[NamedCount]:
+    async def topic_counts(self, names: Iterable[str] | None = None) -> list[NamedCount]:
+        """Each topic's statements, the most tagged first; with `names`, only those topics."""
+        where, params = _only("t.name", names)
         return await self._named_counts(
             "SELECT t.name, count(st.statement_id) FROM topics t "
-            "LEFT JOIN statement_topics st ON st.topic = t.name GROUP BY t.name ORDER BY 2 DESC, 1"
+            f"LEFT JOIN statement_topics st ON st.topic = t.name WHERE {where} GROUP BY t.name ORDER BY 2 DESC, 1",
+            params,
         )
 
     async def topic_keywords(self) -> dict[str, list[str]]:
         async with self._db.execute("SELECT name, keywords FROM topics") as cursor:
             return {name: json.loads(keywords) async for name, keywords in cursor}
 
-    async def country_counts(self) -> list[NamedCount]:
+    async def country_counts(self, names: Iterable[str] | None = None) -> list[NamedCount]:
+        """Each country's statements, the most mentioned first; with `names`, only those (a country no
+        statement mentions is left out)."""
+        where, params = _only("country", names)
         return await self._named_counts(
-            "SELECT country, count(*) FROM statement_countries GROUP BY country ORDER BY 2 DESC, 1"
+            f"SELECT country, count(*) FROM statement_countries WHERE {where} GROUP BY country ORDER BY 2 DESC, 1",
+            params,
         )
 
     async def membership(self) -> list[MembershipEvent]:
@@ -581,9 +720,8 @@ class Store:
     async def integrity_check(self) -> str:
         return await self._scalar("PRAGMA integrity_check")  # type: ignore[return-value]
 
-    async def _named_counts(self, sql: str) -> list[NamedCount]:
-        async with self._db.execute(sql) as cursor:
-            return [NamedCount(name, count) async for name, count in cursor]
+    async def _named_counts(self, sql: str, params: Sequence[object] = ()) -> list[NamedCount]:
+        return [NamedCount(name, count) for name, count in await self._db.execute_fetchall(sql, params)]
 
     async def _ids(self, sql: str, params: Sequence[object]) -> list[int]:
         # fetchall is one trip to aiosqlite's thread; iterating the cursor is one per 64 rows.
@@ -593,3 +731,21 @@ class Store:
         async with self._db.execute(sql, params) as cursor:
             row = await cursor.fetchone()
         return row[0] if row else None
+
+
+def _only(column: str, values: Iterable[int] | Iterable[str] | None) -> tuple[str, tuple[str, ...]]:
+    """A condition that `column` is one of `values` (always true for None), and its parameters."""
+    if values is None:
+        return "1", ()
+    return f"{column} IN (SELECT value FROM json_each(?))", (json.dumps(list(values)),)
+
+
+# Files the speakers selected by a WHERE on `s` under their terms (bot/speaker_terms.py); so does migration 5.
+_FILE_SPEAKERS = """
+    INSERT OR IGNORE INTO speaker_terms (term, speaker_id)
+    SELECT t.value, s.id
+    FROM speakers s,
+        json_each(scobot_speaker_terms(
+            s.name, s.kind, (SELECT json_group_array(alias) FROM speaker_aliases WHERE speaker_id = s.id)
+        )) t
+"""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from bot import loading
+from bot import loading, scanning
 from bot.corpus.nlp import DEFAULT_MODEL
 from bot.loading import LoadProgress, load_corpus
 from bot.store import Store
@@ -97,14 +98,88 @@ async def test_files_already_loaded_are_only_hashed_not_read_again(
 ) -> None:
     await load_corpus(store, seeds, DEFAULT_MODEL)
     read: list[str] = []
-    original = loading.read_article
+    original = scanning.read_article
 
     def counting(path: Path) -> object:
         read.append(path.name)
         return original(path)
 
-    monkeypatch.setattr(loading, "read_article", counting)
+    monkeypatch.setattr(scanning, "read_article", counting)
     write(seeds, "b.txt", "Ambassador Bo Chen", "trade with Kazakhstan tripled")
     report = await load_corpus(store, seeds, DEFAULT_MODEL)
     assert (report.unchanged, report.changed) == (["a.txt"], ["b.txt"])
     assert read == ["b.txt"]
+
+
+@pytest.fixture
+def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files each load hashes; files count as settled (not racy) the moment they are written."""
+    monkeypatch.setattr(scanning, "RACY_NS", 0)
+    names: list[str] = []
+    original = scanning._same_bytes
+
+    def counting(path: Path, digest: str) -> bool:
+        names.append(path.name)
+        return original(path, digest)
+
+    monkeypatch.setattr(scanning, "_same_bytes", counting)
+    return names
+
+
+async def test_only_files_whose_stat_moved_are_hashed_and_a_touched_file_stays_unchanged(
+    store: Store, seeds: Path, hashed: list[str]
+) -> None:
+    await load_corpus(store, seeds, DEFAULT_MODEL)
+    report = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert (report.unchanged, hashed) == (["a.txt", "b.txt"], [])
+
+    write(seeds, "b.txt", "Ambassador Bo Chen", "trade with Kazakhstan tripled")
+    report = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert (report.changed, hashed) == (["b.txt"], ["b.txt"])
+
+    hashed.clear()
+    os.utime(seeds / "a.txt")  # touched, not changed: the hash says so, and the new stat is recorded
+    report = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert (report.unchanged, report.changed, hashed) == (["a.txt", "b.txt"], [], ["a.txt"])
+    hashed.clear()
+    await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert hashed == []
+
+
+async def test_new_bytes_behind_the_same_size_and_mtime_are_still_seen(
+    store: Store, seeds: Path, hashed: list[str]
+) -> None:
+    await load_corpus(store, seeds, DEFAULT_MODEL)
+    path = seeds / "b.txt"
+    before = path.stat()
+    path.write_text(path.read_text().replace("doubled", "tripled"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` or `rsync -t` leave a file
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    report = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert report.changed == ["b.txt"]
+
+
+async def test_a_file_written_moments_before_a_load_is_hashed_again_by_the_next(store: Store, seeds: Path) -> None:
+    # Within the timestamp granularity it could change again after being hashed, leaving its stat as it was.
+    await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert {file for _, file in (await store.known_documents()).values()} == {None}
+    report = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert report.unchanged == ["a.txt", "b.txt"]
+
+
+async def test_a_failed_load_records_no_file_stats(
+    store: Store, seeds: Path, hashed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await load_corpus(store, seeds, DEFAULT_MODEL)
+    write(seeds, "b.txt", "Ambassador Cy Dunn", "energy prices will fall")
+    recorded = (await store.known_documents())["b.txt"][1]
+
+    def broken_parse(*args: object) -> object:
+        raise RuntimeError("the parser died")
+
+    with monkeypatch.context() as patch, pytest.raises(RuntimeError):
+        patch.setattr(loading, "parse_batch", broken_parse)
+        await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert (await store.known_documents())["b.txt"][1] == recorded
+    report = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert report.changed == ["b.txt"]

@@ -145,10 +145,10 @@ async def test_a_selection_is_asked_of_the_store_once_until_the_corpus_changes(
 def test_typos_are_forgiven_for_the_most_quoted_names_and_exact_names_always_count(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import bot.search
+    import bot.match_lists
     from bot.store import SpeakerNames
 
-    monkeypatch.setattr(bot.search, "FUZZY_POOL", 2)
+    monkeypatch.setattr(bot.match_lists, "FUZZY_POOL", 2)
     speakers = [
         SpeakerNames(1, "Vladimir Norov", "person", None, (), 50),
         SpeakerNames(2, "Zhang Ming", "person", None, (), 40),

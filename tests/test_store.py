@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+import bot.store
 from bot.corpus.members import MembershipEvent
 from bot.corpus.models import Article, Statement
-from bot.store import SCHEMA_VERSION, CorpusChange, Store
+from bot.store import SCHEMA_VERSION, CorpusChange, CorpusDelta, Store
 
 
 def make_article(name: str, text: str = "Paragraph one.", published: date | None = date(2024, 7, 4)) -> Article:
@@ -248,3 +249,40 @@ async def test_tag_dates_are_filled_in_for_a_database_from_before_they_existed(t
         assert await store.ids_by_country("Iran") == [7]
     with sqlite3.connect(path) as raw:
         assert raw.execute("SELECT date FROM statement_topics").fetchone() == ("2021-03-04",)
+
+
+async def test_each_corpus_version_logs_what_search_must_read_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = make_article("a.txt")
+    said = make_statement(article, "Ann Lee", "Energy deals", topics=["energy"], countries=["Iran"])
+    await store.apply(CorpusChange(parsed=[(article, [said])], removed=[]))
+    [ann] = await store.speaker_names()
+    assert await store.changes(0, 1) == CorpusDelta({ann.id}, {"energy"}, {"Iran"})
+    await store.replace_membership([MembershipEvent("Iran", "IR", "member", date(2023, 7, 4), None, "https://x.org")])
+    assert await store.changes(1, 2) == CorpusDelta()  # membership is not searched by name
+    await store.apply(CorpusChange(parsed=[], removed=["a.txt"]))  # what goes is logged as well as what comes
+    assert await store.changes(2, 3) == CorpusDelta({ann.id}, {"energy"}, {"Iran"})
+    assert await store.changes(-1, 3) is None  # from before the first version: only a rebuild can tell
+    await store.replace_topics([("energy", "Oil and gas", ["oil"])])
+    assert await store.changes(3, 4) is None  # a new taxonomy changes every topic
+    monkeypatch.setattr(bot.store, "VERSIONS_LOGGED", 2)
+    await store.replace_membership([])
+    assert await store.changes(4, 5) == CorpusDelta()
+    assert await store.changes(2, 3) is None  # pruned
+    monkeypatch.setattr(bot.store, "LOGGED_CHANGES", 2)
+    await store.apply(CorpusChange(parsed=[(article, [said])], removed=[]))
+    assert await store.changes(5, 6) is None  # too many to list: a rebuild is quicker to tell
+
+
+async def test_file_stats_are_recorded_beside_the_hash_until_the_document_is_replaced(store: Store) -> None:
+    article = make_article("a.txt")
+    await store.apply(CorpusChange(parsed=[(article, [])], removed=[]))
+    assert await store.known_documents() == {"a.txt": (article.content_hash, None)}
+    version = await store.corpus_version()
+    await store.record_files({"a.txt": (10, 20, 30), "gone.txt": (1, 2, 3)})
+    assert await store.known_documents() == {"a.txt": (article.content_hash, (10, 20, 30))}
+    assert await store.corpus_version() == version  # the corpus is the same
+    new = make_article("a.txt", "New text.")
+    await store.apply(CorpusChange(parsed=[(new, [])], removed=[]))
+    assert await store.known_documents() == {"a.txt": (new.content_hash, None)}
