@@ -65,12 +65,12 @@ class Window:
         self.owners = [owner for _, owner in ordered]
         self.lengths = [len(string) for string in self.strings]
 
-    def extract(self, query: str, limit: int) -> list[tuple[int, float]]:
-        """(owner, score) of the best `limit` strings whose ratio to `query` reaches SUGGEST."""
-        share = SUGGEST / 100.0
+    def extract(self, query: str, limit: int, cutoff: float = SUGGEST) -> list[tuple[int, float]]:
+        """(owner, score) of the best `limit` strings whose ratio to `query` reaches `cutoff`."""
+        share = min(cutoff, 100.0) / 100.0
         lo = bisect.bisect_left(self.lengths, math.floor(len(query) * share / (2.0 - share)))
         hi = bisect.bisect_right(self.lengths, math.ceil(len(query) * (2.0 - share) / share))
-        found = process.extract(query, self.strings[lo:hi], scorer=fuzz.ratio, limit=limit, score_cutoff=SUGGEST)
+        found = process.extract(query, self.strings[lo:hi], scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
         return [(self.owners[lo + position], score) for _, score, position in found]
 
 
@@ -171,10 +171,13 @@ class MatchList:
                 bisect.insort(self._order, (-best, self.strings[index], index))
             self._best[index] = best
 
-    def score(self, query: str, limit: int = 12, exact_only: bool = False) -> dict[Target, float]:
+    def score(
+        self, query: str, limit: int = 12, exact_only: bool = False, cutoff: float = SUGGEST
+    ) -> dict[Target, float]:
         """Each target's best score: a whole name beats one word of a longer name, and a typo costs a little.
 
-        With `exact_only`, only whole names and words spelt exactly as `query` count: no fuzzy pass.
+        With `exact_only`, only whole names and words spelt exactly as `query` count: no fuzzy pass. Fuzzy
+        scores below `cutoff` are left out; a higher cutoff compares fewer strings (see `Window`).
         """
         found: dict[Target, float] = {}
 
@@ -191,14 +194,14 @@ class MatchList:
                 keep(self._position[query], 100.0)
             return found
         names, compact, words = self.windows()
-        for index, score in names.extract(" ".join(sorted(query.split())), limit):
+        for index, score in names.extract(" ".join(sorted(query.split())), limit, cutoff):
             keep(index, score)
         # "XiJinPing" from 习近平 and "xi jinping" differ only in spaces.
-        for index, score in compact.extract(query.replace(" ", ""), limit):
+        for index, score in compact.extract(query.replace(" ", ""), limit, cutoff):
             keep(index, score)
         if " " not in query:
             # A surname with a typo ("norrov") against the single words of every name.
-            for position, score in words.extract(query, limit):
+            for position, score in words.extract(query, limit, cutoff / WORD_WEIGHT):
                 for index in self.words[self._words[position]]:
                     keep(index, score * WORD_WEIGHT)
         return found

@@ -19,7 +19,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from bot.corpus.countries import country_aliases
-from bot.match_lists import MatchList, Target, TargetKind, fold
+from bot.match_lists import SUGGEST, MatchList, Target, TargetKind, fold
 from bot.store import CorpusDelta, NamedCount, SpeakerNames, Store
 
 # Scores are rapidfuzz's 0-100. A match this good is taken as meant; between SUGGEST and CONFIDENT we ask.
@@ -86,7 +86,7 @@ class SearchIndex:
         self._country_counts = {c.name: c.count for c in country_counts}
         self._lists: dict[TargetKind, MatchList] = {kind: MatchList() for kind in ("speaker", "topic", "country")}
         self._prominent: dict[str, tuple[list[str], list[Target]]] = {}
-        self._resolved: OrderedDict[tuple[str, tuple[TargetKind, ...]], Resolution] = OrderedDict()
+        self._resolved: OrderedDict[tuple[str, tuple[TargetKind, ...], bool], Resolution] = OrderedDict()
         for speaker in speakers:
             self._add_speaker(speaker)
         self._list_topics()
@@ -170,12 +170,24 @@ class SearchIndex:
             # Built with the index, in the refresh, so that no user's query pays for it.
             names.windows()
 
-    def resolve(self, query: str, kinds: Iterable[TargetKind] = ("speaker", "topic", "country")) -> Resolution:
-        """What `query` means among `kinds`; popular queries are answered from a cache of this version's."""
-        key = (query, tuple(sorted(set(kinds))))
+    def resolve(
+        self, query: str, kinds: Iterable[TargetKind] = ("speaker", "topic", "country"), suggest: bool = True
+    ) -> Resolution:
+        """What `query` means among `kinds`; popular queries are answered from a cache of this version's.
+
+        Without `suggest`, only confident matches are looked for: the weak ones ("did you mean…?") cost a
+        fuzzy pass over several times as many names, and a query that full-text search answers never shows them.
+        """
+        wanted = tuple(sorted(set(kinds)))
+        confident = self._cached((query, wanted, False))
+        if confident.matches or not suggest:
+            return confident
+        return self._cached((query, wanted, True))
+
+    def _cached(self, key: tuple[str, tuple[TargetKind, ...], bool]) -> Resolution:
         cached = self._resolved.get(key)
         if cached is None:
-            cached = self._resolve(query, key[1])
+            cached = self._resolve(*key)
             self._resolved[key] = cached
             while len(self._resolved) > RESOLUTIONS_KEPT:
                 self._resolved.popitem(last=False)
@@ -183,7 +195,7 @@ class SearchIndex:
             self._resolved.move_to_end(key)
         return cached
 
-    def _resolve(self, query: str, kinds: Iterable[TargetKind]) -> Resolution:
+    def _resolve(self, query: str, kinds: Iterable[TargetKind], suggest: bool) -> Resolution:
         folded = fold(query[:MAX_QUERY_CHARS])
         if not folded:
             return Resolution(query)
@@ -197,9 +209,10 @@ class SearchIndex:
             if kind in wanted:
                 scored.update(names.score(folded, exact_only=True))
         if not any(s >= CONFIDENT for t, s in scored.items() if t.count > 0 or t.kind == "country"):
+            cutoff = SUGGEST if suggest else CONFIDENT
             for kind, names in self._lists.items():
                 if kind in wanted:
-                    scored.update(names.score(folded))
+                    scored.update(names.score(folded, cutoff=cutoff))
         # Only targets with something to show are worth offering.
         ranked = sorted(
             (Match(t, s) for t, s in scored.items() if t.count > 0 or t.kind == "country"),
@@ -211,7 +224,7 @@ class SearchIndex:
         if top >= CONFIDENT:
             close = tuple(m for m in ranked if m.score >= max(CONFIDENT, top - AMBIGUITY_BAND))
             return Resolution(query, close[:8])
-        return Resolution(query, suggestions=tuple(ranked[:4]))
+        return Resolution(query, suggestions=tuple(ranked[:4]) if suggest else ())
 
     def closest(self, query: str, limit: int = 4) -> list[Target]:
         """Whatever is nearest, however weak: what to suggest when nothing matched."""
@@ -305,7 +318,8 @@ class Searcher:
             return True
 
     async def find(self, query: str, kinds: Iterable[TargetKind] = ("speaker", "topic", "country")) -> Found:
-        resolution = self.index.resolve(query, kinds)
+        # Weak suggestions are only wanted when neither a name nor the text matches: looked for last.
+        resolution = self.index.resolve(query, kinds, suggest=False)
         target = resolution.best
         if target is not None:
             key = selection_key(target)
@@ -318,6 +332,7 @@ class Searcher:
         ids = await self.ids(key) if key else None
         if ids:
             return Found(resolution, key, self.title(key), tuple(ids))
+        resolution = self.index.resolve(query, kinds)
         if not resolution.suggestions:
             closest = self.index.closest(query)
             resolution = Resolution(query, suggestions=tuple(Match(t, 0.0) for t in closest))

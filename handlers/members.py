@@ -45,7 +45,8 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not events:
         await reply(update, "No membership data is loaded yet. An admin can add seeds/members.csv and /reload.")
         return
-    counts = {c.name: c.count for c in await svc.store.country_counts()}
+    # The search index keeps each country's count current; counting here would read every statement.
+    counts = {name: target.count for name, target in svc.searcher.index.countries.items()}
     lines: list[str] = []
     for status, entries in current_roster(events).items():
         if not entries:

@@ -74,6 +74,18 @@ async def test_nothing_found_still_suggests_something(searcher: Searcher) -> Non
     assert found.resolution.suggestions
 
 
+async def test_weak_suggestions_are_looked_for_only_when_asked(searcher: Searcher) -> None:
+    # "norxv" is no name and no word: only a weak likeness to Norov.
+    confident_only = searcher.index.resolve("norxv", suggest=False)
+    assert not confident_only.matches and not confident_only.suggestions
+    weak = searcher.index.resolve("norxv")
+    assert [m.target.label for m in weak.suggestions][:1] == ["Vladimir Norov"]
+    found = await searcher.find("norxv")
+    assert not found.ids and found.resolution == weak
+    # A confident match is the same answer with or without suggestions.
+    assert searcher.index.resolve("norrov", suggest=False) == searcher.index.resolve("norrov")
+
+
 async def test_unknown_selection_keys_are_none_not_errors(searcher: Searcher) -> None:
     assert await searcher.ids("x:000000000000") is None
     assert await searcher.ids("zz:1") is None
