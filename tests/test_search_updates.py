@@ -93,7 +93,7 @@ async def test_match_lists_updated_in_place_answer_as_lists_built_afresh(
 async def test_a_searcher_behind_the_log_or_after_a_new_taxonomy_rebuilds(
     sample_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.store
+    import bot.store.versions
 
     searcher = Searcher(sample_store)
     await searcher.refresh()
@@ -104,7 +104,7 @@ async def test_a_searcher_behind_the_log_or_after_a_new_taxonomy_rebuilds(
     await assert_answers_as_if_rebuilt(searcher)
 
     before = searcher.index
-    monkeypatch.setattr(bot.store, "VERSIONS_LOGGED", 1)
+    monkeypatch.setattr(bot.store.versions, "VERSIONS_LOGGED", 1)
     await sample_store.replace_membership([])
     await sample_store.replace_membership(SAMPLE_MEMBERS)
     assert await searcher.refresh()

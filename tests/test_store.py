@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import bot.store
+import bot.store.versions
+import bot.store.writes
 from bot.corpus.members import MembershipEvent
 from bot.corpus.models import Article, Statement
 from bot.store import SCHEMA_VERSION, CorpusChange, CorpusDelta, Store
@@ -158,9 +159,7 @@ async def test_the_database_is_in_wal_mode(store: Store) -> None:
 async def test_a_load_bigger_than_one_batch_of_rows_keeps_every_statement_with_its_tags(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.store
-
-    monkeypatch.setattr(bot.store, "_ROWS_PER_CALL", 3)  # several executemany rounds in one load
+    monkeypatch.setattr(bot.store.writes, "_ROWS_PER_CALL", 3)  # several executemany rounds in one load
     articles = [make_article(f"{n}.txt", published=date(2020, 1, n + 1)) for n in range(4)]
     parsed = [
         (
@@ -266,11 +265,11 @@ async def test_each_corpus_version_logs_what_search_must_read_again(
     assert await store.changes(-1, 3) is None  # from before the first version: only a rebuild can tell
     await store.replace_topics([("energy", "Oil and gas", ["oil"])])
     assert await store.changes(3, 4) is None  # a new taxonomy changes every topic
-    monkeypatch.setattr(bot.store, "VERSIONS_LOGGED", 2)
+    monkeypatch.setattr(bot.store.versions, "VERSIONS_LOGGED", 2)
     await store.replace_membership([])
     assert await store.changes(4, 5) == CorpusDelta()
     assert await store.changes(2, 3) is None  # pruned
-    monkeypatch.setattr(bot.store, "LOGGED_CHANGES", 2)
+    monkeypatch.setattr(bot.store.versions, "LOGGED_CHANGES", 2)
     await store.apply(CorpusChange(parsed=[(article, [said])], removed=[]))
     assert await store.changes(5, 6) is None  # too many to list: a rebuild is quicker to tell
 

@@ -1,0 +1,87 @@
+"""Opening the database file, bringing its schema forward, and the few helpers every statement goes through.
+
+The reads (bot/store/database.py) and the writes (bot/store/writes.py) share these, so both talk to
+SQLite the same way: one trip to aiosqlite's thread per statement, and one transaction per change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
+
+import aiosqlite
+
+from bot.speaker_terms import speaker_terms_json
+
+# Each file migrates the schema one version forward; PRAGMA user_version records how far a database got.
+MIGRATIONS: tuple[str, ...] = tuple(
+    resource.read_text(encoding="utf-8")
+    for resource in sorted(files("bot.migrations").iterdir(), key=lambda r: r.name)
+    if resource.name.endswith(".sql")
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+async def connect(path: Path) -> aiosqlite.Connection:
+    """A connection to the file at `path`, created if need be and migrated to SCHEMA_VERSION."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    await connection.execute("PRAGMA journal_mode = WAL")
+    await connection.execute("PRAGMA foreign_keys = ON")
+    await connection.execute("PRAGMA synchronous = NORMAL")
+    await connection.execute("PRAGMA busy_timeout = 10000")
+    # Migrations and loads file speakers under their terms with the same Python rule.
+    await connection.create_function("scobot_speaker_terms", 3, speaker_terms_json, deterministic=True)
+    try:
+        await migrate(connection, path)
+    except BaseException:
+        # A file this scobot cannot use must not leave a connection (and its thread) behind.
+        await connection.close()
+        raise
+    return connection
+
+
+async def schema_version(db: aiosqlite.Connection) -> int:
+    return await fetch_scalar(db, "PRAGMA user_version")  # type: ignore[return-value]
+
+
+async def migrate(db: aiosqlite.Connection, path: Path) -> None:
+    """Bring the file forward to SCHEMA_VERSION, one migration per transaction."""
+    version = await schema_version(db)
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"{path} has schema version {version}; this scobot knows {SCHEMA_VERSION}")
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        await db.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;")
+
+
+@asynccontextmanager
+async def transaction(db: aiosqlite.Connection) -> AsyncIterator[None]:
+    """One write transaction: readers see all of it or none of it, and a failure (or a cancel) undoes it."""
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        await db.execute("COMMIT")
+    except BaseException:
+        await db.execute("ROLLBACK")
+        raise
+
+
+async def fetch_ids(db: aiosqlite.Connection, sql: str, params: Sequence[object]) -> list[int]:
+    # fetchall is one trip to aiosqlite's thread; iterating the cursor is one per 64 rows.
+    return [row[0] for row in await db.execute_fetchall(sql, params)]
+
+
+async def fetch_scalar(db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()) -> object:
+    async with db.execute(sql, params) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
+
+
+def only(column: str, values: Iterable[int] | Iterable[str] | None) -> tuple[str, tuple[str, ...]]:
+    """A condition that `column` is one of `values` (always true for None), and its parameters."""
+    if values is None:
+        return "1", ()
+    return f"{column} IN (SELECT value FROM json_each(?))", (json.dumps(list(values)),)

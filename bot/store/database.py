@@ -1,0 +1,320 @@
+"""The Store: one open corpus database, and every query the bot asks of it.
+
+Changes go through to bot/store/writes.py and the version log to bot/store/versions.py, so this module
+is the reading side: statements, their sources, and the names and counts search matches against.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+
+import aiosqlite
+
+from bot.corpus.members import MembershipEvent
+from bot.records import (
+    CorpusChange,
+    CorpusCounts,
+    CorpusDelta,
+    FileStat,
+    KnownDocument,
+    NamedCount,
+    SourceParagraph,
+    SpeakerNames,
+    StoredStatement,
+)
+from bot.store import connection, versions, writes
+from bot.store.connection import fetch_ids, fetch_scalar, only
+
+# A text search ranks this many of its matches, the most recently loaded (see Store.ids_by_text).
+RANKED_MATCHES = 200
+
+# The columns `_stored_statement` reads, in its order.
+_STATEMENT_COLUMNS = """
+    s.id, s.text, s.kind, s.cue, s.speaker_id, sp.name, sp.kind, s.speaker_role, s.date,
+    d.outlet, d.name, s.paragraph,
+    (SELECT group_concat(topic, '|') FROM statement_topics WHERE statement_id = s.id),
+    (SELECT group_concat(country, '|') FROM statement_countries WHERE statement_id = s.id)
+"""
+_STATEMENTS_FROM = """
+    FROM statements s
+    JOIN documents d ON d.id = s.document_id
+    LEFT JOIN speakers sp ON sp.id = s.speaker_id
+"""
+
+
+def _stored_statement(row: Sequence[object]) -> StoredStatement:
+    return StoredStatement(
+        id=row[0],  # type: ignore[arg-type]
+        text=row[1],  # type: ignore[arg-type]
+        kind=row[2],  # type: ignore[arg-type]
+        cue=row[3],  # type: ignore[arg-type]
+        speaker_id=row[4],  # type: ignore[arg-type]
+        speaker=row[5],  # type: ignore[arg-type]
+        speaker_kind=row[6],  # type: ignore[arg-type]
+        speaker_role=row[7],  # type: ignore[arg-type]
+        date=date.fromisoformat(row[8]) if row[8] else None,  # type: ignore[arg-type]
+        outlet=row[9],  # type: ignore[arg-type]
+        doc=row[10],  # type: ignore[arg-type]
+        paragraph=row[11],  # type: ignore[arg-type]
+        topics=tuple(row[12].split("|")) if row[12] else (),  # type: ignore[union-attr]
+        countries=tuple(row[13].split("|")) if row[13] else (),  # type: ignore[union-attr]
+    )
+
+
+class Store:
+    """An open corpus database. Open one per process with `await Store.open(path)`."""
+
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        self._db = db
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        return cls(await connection.connect(path), path)
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    # -- schema (bot/store/connection.py) -------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        return await connection.schema_version(self._db)
+
+    async def migrate(self) -> None:
+        await connection.migrate(self._db, self.path)
+
+    # -- writing (bot/store/writes.py): each change is one transaction --------------------------------
+
+    async def document_hashes(self) -> dict[str, str]:
+        return {name: digest for name, (digest, _) in (await self.known_documents()).items()}
+
+    async def known_documents(self) -> dict[str, KnownDocument]:
+        return await writes.known_documents(self._db)
+
+    async def record_files(self, files: dict[str, FileStat]) -> None:
+        await writes.record_files(self._db, files)
+
+    async def apply(self, change: CorpusChange) -> None:
+        await writes.apply(self._db, change)
+
+    async def replace_membership(self, events: Iterable[MembershipEvent]) -> None:
+        await writes.replace_membership(self._db, list(events), await self.membership())
+
+    async def replace_topics(
+        self, topics: Iterable[tuple[str, str, Sequence[str]]], tag: Callable[[str], list[str]] | None = None
+    ) -> None:
+        await writes.replace_topics(self._db, topics, tag)
+
+    # -- the version log (bot/store/versions.py) ------------------------------------------------------
+
+    async def corpus_version(self) -> int:
+        return await versions.corpus_version(self._db)
+
+    async def changes(self, after: int, upto: int) -> CorpusDelta | None:
+        return await versions.changes(self._db, after, upto)
+
+    # -- reading --------------------------------------------------------------------------------------
+
+    async def counts(self) -> CorpusCounts:
+        async with self._db.execute(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM statements), "
+            "(SELECT count(*) FROM speakers)"
+        ) as cursor:
+            documents, statements, speakers = await cursor.fetchone()  # type: ignore[misc]
+        return CorpusCounts(documents, statements, speakers)
+
+    async def statements(self, ids: Sequence[int]) -> list[StoredStatement]:
+        """The statements with these ids, in the order given."""
+        if not ids:
+            return []
+        rows: dict[int, StoredStatement] = {}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {_STATEMENT_COLUMNS} {_STATEMENTS_FROM} WHERE s.id IN ({marks})"
+            for row in await self._db.execute_fetchall(sql, chunk):
+                rows[row[0]] = _stored_statement(row)
+        return [rows[i] for i in ids if i in rows]
+
+    async def statement(self, statement_id: int) -> StoredStatement | None:
+        found = await self.statements([statement_id])
+        return found[0] if found else None
+
+    async def random_statement(self) -> StoredStatement | None:
+        statement_id = await fetch_scalar(
+            self._db,
+            "SELECT id FROM statements WHERE id >= (abs(random()) % (SELECT max(id) FROM statements) + 1) "
+            "ORDER BY id LIMIT 1",
+        )
+        if statement_id is None:
+            statement_id = await fetch_scalar(self._db, "SELECT min(id) FROM statements")
+        return await self.statement(statement_id) if statement_id is not None else None  # type: ignore[arg-type]
+
+    async def ids_by_speakers(self, speaker_ids: Sequence[int], limit: int = 1000) -> list[int]:
+        """Newest first."""
+        marks = ",".join("?" * len(speaker_ids))
+        return await fetch_ids(
+            self._db,
+            f"SELECT id FROM statements WHERE speaker_id IN ({marks}) ORDER BY date DESC, id DESC LIMIT ?",
+            (*speaker_ids, limit),
+        )
+
+    async def ids_by_topic(self, topic: str, limit: int = 1000) -> list[int]:
+        return await fetch_ids(
+            self._db,
+            "SELECT statement_id FROM statement_topics WHERE topic = ? ORDER BY date DESC, statement_id DESC LIMIT ?",
+            (topic, limit),
+        )
+
+    async def ids_by_country(self, country: str, limit: int = 1000) -> list[int]:
+        return await fetch_ids(
+            self._db,
+            "SELECT statement_id FROM statement_countries WHERE country = ? "
+            "ORDER BY date DESC, statement_id DESC LIMIT ?",
+            (country, limit),
+        )
+
+    async def ids_by_text(self, fts_query: str, limit: int = 1000) -> list[int]:
+        """Full-text matches: the best-ranked of the latest RANKED_MATCHES first, then the rest newest first.
+
+        `fts_query` must already be a safe FTS5 expression. Ranking scores every row it sees, so a common
+        word in a big corpus would cost a score for each of hundreds of thousands of rows; instead the
+        matches are taken newest first (FTS5 walks its index backwards and stops at `limit`) and only the
+        first RANKED_MATCHES of them are scored.
+        """
+        found = await fetch_ids(
+            self._db,
+            "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (fts_query, limit),
+        )
+        if len(found) <= 1:
+            return found
+        ranked = await fetch_ids(
+            self._db,
+            "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? AND rowid >= ? ORDER BY rank",
+            (fts_query, found[min(RANKED_MATCHES, len(found)) - 1]),
+        )
+        first = set(ranked)
+        return ranked + [statement_id for statement_id in found if statement_id not in first]
+
+    async def ids_matching(self, fts_query: str, limit: int = 1000) -> list[int]:
+        """Full-text matches in index order, unranked: the least work a text search can do."""
+        return await fetch_ids(
+            self._db, "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? LIMIT ?", (fts_query, limit)
+        )
+
+    async def texts(self, after: int = 0, limit: int = 50_000) -> list[tuple[int, str]]:
+        """Statement ids and texts in id order, a page at a time (for scans outside the database)."""
+        async with self._db.execute(
+            "SELECT id, text FROM statements WHERE id > ? ORDER BY id LIMIT ?", (after, limit)
+        ) as cursor:
+            return [(i, text) async for i, text in cursor]
+
+    async def ids_by_date(
+        self, start: date | None = None, end: date | None = None, newest_first: bool = True, limit: int = 1000
+    ) -> list[int]:
+        order = "DESC" if newest_first else "ASC"
+        # Only the bounds given appear in the SQL: "? IS NULL OR date >= ?" would hide the range from the
+        # planner, and a year's statements would cost a walk over every newer one.
+        bounds = [(clause, day.isoformat()) for clause, day in (("date >= ?", start), ("date <= ?", end)) if day]
+        where = f"WHERE {' AND '.join(clause for clause, _ in bounds)}" if bounds else ""
+        return await fetch_ids(
+            self._db,
+            f"SELECT id FROM statements {where} ORDER BY date {order}, id {order} LIMIT ?",
+            (*(value for _, value in bounds), limit),
+        )
+
+    async def sort_by_date(self, ids: Sequence[int]) -> list[int]:
+        """The same statements, oldest first; undated ones first of all."""
+        if not ids:
+            return []
+        # One statement for any number of ids, sorted by SQLite: one trip to the database thread.
+        return await fetch_ids(
+            self._db,
+            "SELECT id FROM statements WHERE id IN (SELECT value FROM json_each(?)) ORDER BY coalesce(date, ''), id",
+            (json.dumps(list(ids)),),
+        )
+
+    async def source(self, statement_id: int) -> SourceParagraph | None:
+        statement = await self.statement(statement_id)
+        if statement is None:
+            return None
+        async with self._db.execute(
+            "SELECT paragraphs, place FROM documents WHERE name = ?", (statement.doc,)
+        ) as cursor:
+            paragraphs_json, place = await cursor.fetchone()  # type: ignore[misc]
+        paragraphs = json.loads(paragraphs_json)
+        return SourceParagraph(statement, paragraphs[statement.paragraph], len(paragraphs), place)
+
+    async def speaker_names(self, ids: Iterable[int] | None = None) -> list[SpeakerNames]:
+        """The speakers with statements, the most quoted first; with `ids`, only those of them."""
+        aliases: dict[int, list[str]] = {}
+        where, params = only("speaker_id", ids)
+        for speaker_id, alias in await self._db.execute_fetchall(
+            f"SELECT speaker_id, alias FROM speaker_aliases WHERE {where}", params
+        ):
+            aliases.setdefault(speaker_id, []).append(alias)
+        where, params = only("id", ids)
+        rows = await self._db.execute_fetchall(
+            "SELECT id, name, kind, role, statements FROM speakers "
+            f"WHERE statements > 0 AND {where} ORDER BY statements DESC, name",
+            params,
+        )
+        return [SpeakerNames(i, name, kind, role, tuple(aliases.get(i, ())), n) for i, name, kind, role, n in rows]
+
+    async def topic_counts(self, names: Iterable[str] | None = None) -> list[NamedCount]:
+        """Each topic's statements, the most tagged first; with `names`, only those topics."""
+        where, params = only("t.name", names)
+        return await self._named_counts(
+            "SELECT t.name, count(st.statement_id) FROM topics t "
+            f"LEFT JOIN statement_topics st ON st.topic = t.name WHERE {where} GROUP BY t.name ORDER BY 2 DESC, 1",
+            params,
+        )
+
+    async def topic_keywords(self) -> dict[str, list[str]]:
+        async with self._db.execute("SELECT name, keywords FROM topics") as cursor:
+            return {name: json.loads(keywords) async for name, keywords in cursor}
+
+    async def country_counts(self, names: Iterable[str] | None = None) -> list[NamedCount]:
+        """Each country's statements, the most mentioned first; with `names`, only those (a country no
+        statement mentions is left out)."""
+        where, params = only("country", names)
+        return await self._named_counts(
+            f"SELECT country, count(*) FROM statement_countries WHERE {where} GROUP BY country ORDER BY 2 DESC, 1",
+            params,
+        )
+
+    async def membership(self) -> list[MembershipEvent]:
+        async with self._db.execute(
+            "SELECT country, iso2, status, since, until, source, note FROM membership ORDER BY since, country"
+        ) as cursor:
+            return [
+                MembershipEvent(
+                    country,
+                    iso2,
+                    status,
+                    date.fromisoformat(since),
+                    date.fromisoformat(until) if until else None,
+                    source,
+                    note,
+                )
+                async for country, iso2, status, since, until, source, note in cursor
+            ]
+
+    async def meta(self, key: str) -> str | None:
+        return await fetch_scalar(self._db, "SELECT value FROM meta WHERE key = ?", (key,))  # type: ignore[return-value]
+
+    async def integrity_check(self) -> str:
+        return await fetch_scalar(self._db, "PRAGMA integrity_check")  # type: ignore[return-value]
+
+    async def _named_counts(self, sql: str, params: Sequence[object] = ()) -> list[NamedCount]:
+        return [NamedCount(name, count) for name, count in await self._db.execute_fetchall(sql, params)]
