@@ -1,10 +1,11 @@
 """The terms a speaker is filed under, so a load builds the identity of only the speakers its names can meet.
 
-`SpeakerDirectory.resolve` decides what a name is from the speakers that share its alias key, the people
-that share one of its words, the people whose names have no identifying word, and whether any other
-person has a word at all. The store files every speaker under its alias keys and (for a person) its name
-words, and a load looks up only the terms of its own names: the same answer as a directory of everyone,
-from a few hundred speakers instead of tens of thousands.
+`SpeakerDirectory.resolve` decides what a name is from the speakers that share its alias key and, for a
+person's name, the people that share one of its words (and, through them, whether a word is shared by
+anyone else). A person whose name is made only of title words takes part through its alias key alone.
+The store files every speaker under its alias keys and (for a person) its name words, and a load looks up
+only the terms of its own names: the same answer as a directory of everyone, from a few hundred speakers
+instead of tens of thousands.
 """
 
 from __future__ import annotations
@@ -12,21 +13,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-# _alias_key is the directory's own rule for "the same name"; the filing must follow it exactly.
-from bot.corpus.identity import _alias_key, name_words
+# alias_key is the directory's own rule for "the same name"; the filing must follow it exactly.
+from bot.corpus.identity import alias_key, name_words
 
 KEY = "k:"
 WORD = "w:"
-# The term of a person whose name has no identifying word ("the President"): every person name can meet them.
+# Older databases filed persons whose names have no identifying word under this term; nothing looks it up now
+# that such a person can no longer join a new name, and bot/store/writes.py still bounds a term range with it.
 WORDLESS = WORD
 
 
 def speaker_terms(name: str, kind: str, aliases: Iterable[str] = ()) -> set[str]:
     """Every term the speaker is filed under."""
-    terms = {KEY + _alias_key(alias) for alias in (name, *aliases)}
+    terms = {KEY + alias_key(alias) for alias in (name, *aliases)}
     if kind == "person":
-        words = name_words(name)
-        terms |= {WORD + word for word in words} if words else {WORDLESS}
+        terms |= {WORD + word for word in name_words(name)}
     return terms
 
 
@@ -34,10 +35,9 @@ def lookup_terms(names: Iterable[tuple[str, str]]) -> set[str]:
     """The terms of the speakers that resolving these (name, kind) pairs can depend on."""
     terms: set[str] = set()
     for name, kind in names:
-        terms.add(KEY + _alias_key(name))
+        terms.add(KEY + alias_key(name))
         if kind == "person":
             terms |= {WORD + word for word in name_words(name)}
-            terms.add(WORDLESS)
     return terms
 
 

@@ -56,3 +56,22 @@ def test_a_directory_rebuilt_from_stored_speakers_matches_the_same_way() -> None
     assert directory.resolve("President Xi", "person").id == 3
     assert directory.resolve("Zhang Ming Jr", "person").id == 5
     assert directory.resolve("Wang Yi", "person").id == 6
+
+
+def test_a_person_named_only_by_titles_does_not_stop_surnames_merging() -> None:
+    directory = SpeakerDirectory()
+    fuller = directory.resolve("Ines Varga", "person")
+    title_only = directory.resolve("Mr. Chairman", "person")
+    short = directory.resolve("Okafor", "person")
+    assert directory.resolve("Dayo Okafor", "person") is short  # a fuller name takes over the shorter one
+    assert directory.resolve("Varga", "person") is fuller  # a shorter name joins the fuller one
+    assert {s.name for s in directory} == {"Mr. Chairman", "Dayo Okafor", "Ines Varga"}
+    assert title_only.aliases == set()
+
+
+def test_a_person_named_only_by_titles_never_becomes_someone_else() -> None:
+    directory = SpeakerDirectory()
+    title_only = directory.resolve("the Chairman", "person")
+    assert directory.resolve("Okafor", "person") is not title_only
+    assert title_only.name == "the Chairman"
+    assert directory.resolve("The Chairman", "person") is title_only  # still the same name, told by its alias

@@ -4,6 +4,8 @@ Within an article the extractor already resolves surnames and roles to the fulle
 names only differ by how much of them is given, so a person is matched by word sets: a shorter name joins
 the one longer name that contains it, and a fuller name takes over the one shorter name it contains.
 A name that fits two people ("Zhang" for Zhang Ming and Zhang Haizhou) stays on its own rather than guess.
+A name made only of title words ("Mr. President", "the Chairman") says nothing about who is meant, so it
+takes no part in this: it is known by its alias key alone, never joins, takes over or blocks anyone.
 """
 
 from __future__ import annotations
@@ -54,7 +56,6 @@ class SpeakerDirectory:
         self._by_alias: dict[str, int] = {}
         self._words: dict[int, frozenset[str]] = {}
         self._by_word: dict[str, set[int]] = {}
-        self._wordless: set[int] = set()  # people whose names have no identifying word at all
         self._next_id = 1
         self.renamed: set[int] = set()
         for speaker in speakers:
@@ -65,10 +66,11 @@ class SpeakerDirectory:
 
     def resolve(self, name: str, kind: str) -> Speaker:
         """The speaker `name` refers to, creating (or widening) one when needed."""
-        key = _alias_key(name)
+        key = alias_key(name)
         if key in self._by_alias:
             return self._by_id[self._by_alias[key]]
         words = name_words(name)
+        # A name of titles alone would be a part of every name; it is matched by its alias key only.
         if kind == "person" and words:
             wider = [self._by_id[i] for i in self._containing(words) if words < self._words[i]]
             narrower = [self._by_id[i] for i in self._sharing(words) if self._words[i] < words]
@@ -92,15 +94,13 @@ class SpeakerDirectory:
         return not any(other != speaker.id and words < self._words[other] for other in self._containing(words))
 
     def _containing(self, words: frozenset[str]) -> set[int]:
-        """People whose names have every one of `words`."""
-        if not words:
-            return set(self._words)
+        """People whose names have every one of `words` (at least one word)."""
         postings = sorted((self._by_word.get(word, set()) for word in words), key=len)
         return set(postings[0]).intersection(*postings[1:])
 
     def _sharing(self, words: frozenset[str]) -> set[int]:
-        """People whose names could be a part of `words`: those sharing a word, and those with none."""
-        found = set(self._wordless)
+        """People whose names could be a part of `words`: those sharing a word with it."""
+        found: set[int] = set()
         for word in words:
             found |= self._by_word.get(word, set())
         return found
@@ -114,14 +114,10 @@ class SpeakerDirectory:
             self._by_word[word].discard(speaker.id)
         for word in words:
             self._by_word.setdefault(word, set()).add(speaker.id)
-        if words:
-            self._wordless.discard(speaker.id)
-        else:
-            self._wordless.add(speaker.id)
 
     def _remember(self, speaker: Speaker, alias: str) -> Speaker:
         speaker.aliases.add(alias)
-        self._by_alias[_alias_key(alias)] = speaker.id
+        self._by_alias[alias_key(alias)] = speaker.id
         return speaker
 
     def _add(self, speaker: Speaker) -> None:
@@ -129,8 +125,14 @@ class SpeakerDirectory:
         self._next_id = max(self._next_id, speaker.id + 1)
         self._index(speaker)
         for alias in (speaker.name, *speaker.aliases):
-            self._by_alias.setdefault(_alias_key(alias), speaker.id)
+            self._by_alias.setdefault(alias_key(alias), speaker.id)
 
 
-def _alias_key(name: str) -> str:
+def alias_key(name: str) -> str:
+    """The key under which two spellings of a name are one name: "President Xi" and "xi" share "xi".
+
+    It is the sorted identifying words, so titles, order, case and script do not count. A name made only of
+    title words keeps its own whole casefolded text ("the president"), so that it stays one distinct name.
+    bot/speaker_terms.py files speakers under these keys, so changing the key means refiling every speaker.
+    """
     return " ".join(sorted(name_words(name))) or name.casefold()
