@@ -18,9 +18,6 @@ from bot.corpus.identity import alias_key, name_words
 
 KEY = "k:"
 WORD = "w:"
-# Older databases filed persons whose names have no identifying word under this term; nothing looks it up now
-# that such a person can no longer join a new name, and bot/store/writes.py still bounds a term range with it.
-WORDLESS = WORD
 
 
 def speaker_terms(name: str, kind: str, aliases: Iterable[str] = ()) -> set[str]:

@@ -17,7 +17,7 @@ from bot.corpus.identity import Speaker, SpeakerDirectory
 from bot.corpus.members import MembershipEvent
 from bot.corpus.models import Article, Statement
 from bot.records import CorpusChange, CorpusDelta, FileStat, KnownDocument
-from bot.speaker_terms import WORDLESS, lookup_terms
+from bot.speaker_terms import lookup_terms
 from bot.store.connection import fetch_ids, fetch_scalar, only, transaction
 from bot.store.versions import bump_version
 
@@ -123,11 +123,9 @@ async def _directory(db: aiosqlite.Connection, parsed: list[tuple[Article, list[
     ids = await fetch_ids(
         db,
         "SELECT speaker_id FROM speaker_terms WHERE term IN (SELECT value FROM json_each(?)) "
-        # A person whose name has no word joins a new name only while no other person's name has one.
-        "UNION SELECT * FROM (SELECT speaker_id FROM speaker_terms WHERE term > ? LIMIT 1) "
         # The newest speaker, so the directory gives new speakers the ids after it.
         "UNION SELECT max(id) FROM speakers",
-        (json.dumps(sorted(lookup_terms(names))), WORDLESS),
+        (json.dumps(sorted(lookup_terms(names))),),
     )
     return SpeakerDirectory(await _speakers(db, [i for i in ids if i is not None]))
 
