@@ -33,6 +33,7 @@ from bot.retry import RetryingRateLimiter
 from bot.search import Searcher
 from bot.services import SERVICES_KEY, Services
 from bot.store import Store
+from bot.transport import BotApiRequest
 from handlers import admin, catalog, inline, members, quote, start, timeline
 from handlers.channel import channel_dispatcher
 from handlers.common import reply
@@ -44,6 +45,13 @@ logger = logging.getLogger(__name__)
 
 # How often a running bot checks whether `scobot load` or /reload changed the corpus.
 CORPUS_POLL_SECONDS = 3.0
+
+# Bot API requests in flight at once, one connection each. Replies are paced to 30 a second, but against
+# the real Bot API every request is a network round trip (50–300 ms) and edits and button answers add up.
+BOT_API_CONNECTIONS = 32
+# Seconds a request may wait for a free connection. The wait is local (nothing was sent yet), and in a
+# burst of updates many replies queue at once: failing them after PTB's default second only makes retries.
+POOL_WAIT_SECONDS = 30.0
 
 # The commands, in the order /help and Telegram's menu show them; channels get the same set.
 # Searches spend the asker's query budget (QUERIES_PER_MINUTE): one user cannot starve the others.
@@ -64,7 +72,11 @@ ADMIN_COMMANDS = {"reload": admin.reload, "stats": admin.stats}
 def build_application(
     settings: Settings, store: Store, *, request: BaseRequest | None = None, updates_request: BaseRequest | None = None
 ) -> Application:
-    """The whole bot. `request` replaces HTTP (the local chat uses this), otherwise the Bot API is used."""
+    """The whole bot. `request` replaces HTTP (the local chat uses this); else `BotApiRequest` calls the Bot API."""
+    if request is None:
+        request = BotApiRequest(connections=BOT_API_CONNECTIONS, pool_timeout=POOL_WAIT_SECONDS)
+        # getUpdates is one long poll at a time, on a connection of its own so replies never wait behind it.
+        updates_request = BotApiRequest(connections=1)
     builder = (
         ApplicationBuilder()
         .token(settings.token or "0:local")
@@ -82,9 +94,9 @@ def build_application(
         .rate_limiter(RetryingRateLimiter(max_retries=10))
         .post_init(_post_init)
         .concurrent_updates(True)
+        .request(request)
+        .get_updates_request(updates_request or request)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(updates_request or request)
     application = builder.build()
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings, store=store, searcher=Searcher(store), limiter=RateLimiter(settings.queries_per_minute)

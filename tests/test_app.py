@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
+from bot.app import BOT_API_CONNECTIONS
 from bot.logs import configure_logging
 from bot.store import Store
 from tests.auxil import updates
@@ -87,6 +88,21 @@ async def test_an_error_is_logged_and_the_user_told(
     answer = await reply_to(fake_api, updates.private_message("/quote norov"), 1001)
     assert "something went wrong" in answer.params["text"]
     assert any("handling an update failed" in r.message for r in caplog.records)
+
+
+async def test_a_burst_of_updates_is_answered_over_a_few_kept_alive_connections(
+    fake_api: FakeBotApi, app: Application
+) -> None:
+    users = range(7001, 7061)
+    for user in users:
+        fake_api.push_update(updates.private_message("/quote norov", from_user=updates.user(user, f"User{user}")))
+    assert await fake_api.wait_until_answered("sendMessage", len(users), timeout=30) == len(users)
+    replies = fake_api.calls_to("sendMessage")
+    assert sorted(int(c.params["chat_id"]) for c in replies) == list(users)
+    connections = {c.peer for c in replies}
+    assert 1 <= len(connections) <= BOT_API_CONNECTIONS
+    # The long poll has a connection of its own, so no reply ever waits behind it.
+    assert not connections & {c.peer for c in fake_api.calls_to("getUpdates")}
 
 
 async def test_updates_are_counted(fake_api: FakeBotApi, app: Application) -> None:

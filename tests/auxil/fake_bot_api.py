@@ -20,6 +20,7 @@ import copy
 import logging
 import socket
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ class Call:
     ``status`` is None while the request is in flight, the HTTP status once answered, and 0 when
     no HTTP answer was sent (dropped or delayed connection, or a client that hung up).
     ``time`` is ``time.monotonic()`` at arrival, for measuring a bot's retry spacing.
+    ``peer`` is the client's ``(host, port)``: calls over one kept-alive connection share it.
     """
 
     method: str
@@ -94,6 +96,7 @@ class Call:
     result: Any = None
     error: str | None = None
     fault: FaultKind | None = None
+    peer: tuple[str, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -117,6 +120,8 @@ class FakeBotApi:
         self.state = BotApi(self.bot_user.as_dict(), strict_chats=strict_chats)
         self.faults = Faults(seed)
         self.calls: list[Call] = []
+        # Answered-200 calls by lower-cased method: counting `calls` each time is quadratic over a benchmark.
+        self.answered: Counter[str] = Counter()
         self.port = 0
         self._consumed: set[int] = set()
         self._call_listeners: set[asyncio.Event] = set()
@@ -196,6 +201,22 @@ class FakeBotApi:
             if c.method.lower() == method.lower() and c.status is not None and (include_failed or c.ok)
         ]
 
+    async def wait_until_answered(self, method: str, count: int, timeout: float) -> int:  # noqa: ASYNC109
+        """Wait until ``count`` calls to ``method`` were answered 200, or ``timeout``; the number answered."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        key = method.lower()
+        while self.answered[key] < count and (remaining := deadline - loop.time()) > 0:
+            listener = asyncio.Event()
+            self._call_listeners.add(listener)
+            try:
+                await asyncio.wait_for(listener.wait(), remaining)
+            except TimeoutError:
+                pass
+            finally:
+                self._call_listeners.discard(listener)
+        return self.answered[key]
+
     async def wait_for(
         self,
         method: str,
@@ -248,7 +269,7 @@ class FakeBotApi:
 
     async def dispatch(self, token: str, name: str, req: ApiRequest) -> Reply | object:
         found = self.state.method(name)
-        call = Call(found[0] if found else name, req.params, time.monotonic(), req.files)
+        call = Call(found[0] if found else name, req.params, time.monotonic(), req.files, peer=req.peer)
         self.calls.append(call)
         self._inflight.add(req)
         try:
@@ -259,6 +280,8 @@ class FakeBotApi:
                 self._idle.set()
         if isinstance(outcome, Reply):
             call.status = outcome.status
+            if call.ok:
+                self.answered[call.method.lower()] += 1
         else:
             call.status = 0
         self._notify()

@@ -128,7 +128,8 @@ class _ApiHandler(tornado.web.RequestHandler):
         except ValueError:
             self._send(json_reply(400, ApiError(400, "Bad Request: can't parse JSON").body()))
             return
-        self.api_request = ApiRequest(params, files)
+        peer = getattr(getattr(self.request.connection, "context", None), "address", None)
+        self.api_request = ApiRequest(params, files, peer=peer)
         outcome = await self.api.dispatch(token, method, self.api_request)
         if isinstance(outcome, Reply) and not self.api_request.gone:
             self._send(outcome)

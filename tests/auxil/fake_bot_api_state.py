@@ -71,6 +71,7 @@ class ApiRequest:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     gone: bool = False
     superseded: bool = False
+    peer: Any = None  # the client's (host, port): one per connection, so tests can see connections reused
 
 
 def to_int(value: Any, name: str) -> int:
