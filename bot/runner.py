@@ -7,6 +7,7 @@ webhook mode, so what they check is what production runs.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -27,6 +28,12 @@ logger = logging.getLogger(__name__)
 
 # Seconds a long poll waits at Telegram for updates before it is renewed.
 POLL_TIMEOUT = 10
+# Allocations between collections of the collector's youngest generation (CPython's default is 700). Each
+# update builds hundreds of PTB objects, so at 700 the collector ran every few updates, and a full
+# collection (walking the whole search index: 100–300 ms at 100,000 statements) every few hundred: about
+# 9% of a burst of 2,000 updates, against 3% at 7,000. Only cyclic garbage waits longer to be freed, and
+# the bot makes little.
+GC_YOUNG_THRESHOLD = 7_000
 
 
 def run_bot(settings: Settings) -> int:
@@ -68,6 +75,8 @@ async def serving(
     """The application started and receiving updates (a webhook with WEBHOOK_URL, else polling) until exit."""
     updater = application.updater
     assert updater is not None, "build_application always gives the application an updater"
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], GC_YOUNG_THRESHOLD), *thresholds[1:])
     await application.initialize()
     try:
         if application.post_init is not None:
@@ -100,3 +109,4 @@ async def serving(
                 await application.stop()
     finally:
         await application.shutdown()
+        gc.set_threshold(*thresholds)
