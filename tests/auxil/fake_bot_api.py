@@ -103,6 +103,15 @@ class Call:
         return self.status == 200
 
 
+def base_url(port: int) -> str:
+    """What the bot's `base_url` setting is for a fake Bot API on `port` (PTB appends the token)."""
+    return f"http://127.0.0.1:{port}/bot"
+
+
+def base_file_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/file/bot"
+
+
 class FakeBotApi:
     """The fake server. Create with :func:`running_fake_bot_api`, which starts and stops it."""
 
@@ -157,11 +166,11 @@ class FakeBotApi:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
+        return base_url(self.port)
 
     @property
     def base_file_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/file/bot"
+        return base_file_url(self.port)
 
     # -- test API -------------------------------------------------------------------------
 
@@ -207,14 +216,7 @@ class FakeBotApi:
         deadline = loop.time() + timeout
         key = method.lower()
         while self.answered[key] < count and (remaining := deadline - loop.time()) > 0:
-            listener = asyncio.Event()
-            self._call_listeners.add(listener)
-            try:
-                await asyncio.wait_for(listener.wait(), remaining)
-            except TimeoutError:
-                pass
-            finally:
-                self._call_listeners.discard(listener)
+            await self._next_answer(remaining)
         return self.answered[key]
 
     async def wait_for(
@@ -248,14 +250,18 @@ class FakeBotApi:
             if remaining <= 0:
                 seen = ", ".join(f"{c.method}:{c.status}" for c in self.calls[-20:])
                 raise TimeoutError(f"no matching {method} call within {timeout}s; last calls: [{seen}]")
-            listener = asyncio.Event()
-            self._call_listeners.add(listener)
-            try:
-                await asyncio.wait_for(listener.wait(), remaining)
-            except TimeoutError:
-                pass
-            finally:
-                self._call_listeners.discard(listener)
+            await self._next_answer(remaining)
+
+    async def _next_answer(self, timeout: float) -> None:  # noqa: ASYNC109
+        """Wait until the server answers another call, or ``timeout`` seconds pass."""
+        listener = asyncio.Event()
+        self._call_listeners.add(listener)
+        try:
+            await asyncio.wait_for(listener.wait(), timeout)
+        except TimeoutError:
+            pass
+        finally:
+            self._call_listeners.discard(listener)
 
     # -- request handling -----------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.auxil.fake_bot_api import DEFAULT_TOKEN, FakeBotApi, running_fake_bot_api
+from tests.auxil.fake_bot_api import DEFAULT_TOKEN, FakeBotApi, base_file_url, base_url, running_fake_bot_api
 
 __all__ = ["CallRecord", "RemoteFakeBotApi", "fake_bot_api_process"]
 
@@ -59,11 +59,11 @@ class RemoteFakeBotApi:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
+        return base_url(self.port)
 
     @property
     def base_file_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/file/bot"
+        return base_file_url(self.port)
 
     def push_updates(self, batch: list[JSON]) -> None:
         """Queue updates for getUpdates, as ``FakeBotApi.push_update`` does for each."""
