@@ -1,6 +1,6 @@
 """The real application over HTTP against the fake Bot API: throughput, reply latency, and a flood.
 
-The bot runs as `scobot run` runs it (`bot.runner.serving`, polling), against the fake Bot API
+The bot runs as `scobot run` runs it (`bot.serving.runner.serving`, polling), against the fake Bot API
 (`tests.auxil.fake_bot_api`) served over HTTP on 127.0.0.1 from a child process: the real Bot API runs
 on another machine, so the server's work must not be counted against the bot. Updates are pushed and
 replies counted through the child's command pipe, never through the bot's own event loop.
@@ -20,7 +20,7 @@ from bench.queries import query_mix
 from bench.stats import percentiles
 from bot.app import build_application
 from bot.config import Settings
-from bot.runner import serving
+from bot.serving.runner import serving
 from bot.store import Store
 from handlers.errors import SORRY
 from tests.auxil import updates

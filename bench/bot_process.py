@@ -14,7 +14,7 @@ from pathlib import Path
 from bench.queries import query_mix
 from bench.query import COMMANDS, bench_settings, without_send_limiter
 from bench.stats import rss_mb
-from bot.local import LocalChat
+from bot.serving.local import LocalChat
 from bot.store import Store
 
 QUERIES = 200

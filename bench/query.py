@@ -1,6 +1,6 @@
 """Query latency of the /quote, /members and /timeline handler paths, beside the FTS5 floor and a naive scan.
 
-The handlers run for real through `bot.local.LocalChat` (the whole application, an in-process Bot API,
+The handlers run for real through `bot.serving.local.LocalChat` (the whole application, an in-process Bot API,
 no network), so a figure includes PTB's dispatch, search, the store and rendering.
 """
 
@@ -14,8 +14,8 @@ from rapidfuzz import fuzz, process
 from bench.queries import query_mix
 from bench.stats import percentiles
 from bot.config import Settings
-from bot.local import LocalChat
-from bot.search import fts_expression
+from bot.search.index import fts_expression
+from bot.serving.local import LocalChat
 from bot.store import Store
 
 COMMANDS = ("/quote", "/members", "/timeline")

@@ -1,6 +1,6 @@
 """An incremental reload at scale, as the bot does one: one article changes in a folder already loaded and served.
 
-The figure is `reload_corpus` end to end, what an operator's /reload waits for: the load on its own write
+The figure is `Reloader.reload` end to end, what an operator's /reload waits for: the load on its own write
 connection (scan, parse in the warm parse worker, apply, reference data) and then the searcher bringing
 its match lists to the new corpus version. Before it, the bot is in its steady state: the match lists were
 built at start-up, the parse worker has its model loaded, and an earlier reload recorded every file's stat.
@@ -13,12 +13,11 @@ import shutil
 import time
 from pathlib import Path
 
-from bot.config import Settings
 from bot.corpus.nlp import DEFAULT_MODEL
-from bot.loading import parse_batch, reload_corpus, worker_pool
-from bot.scanning import RACY_NS
+from bot.loading import Reloader, worker_pool
+from bot.loading.load import parse_batch
+from bot.loading.scanning import RACY_NS
 from bot.search import Searcher
-from bot.services import Services
 from bot.store import Store
 
 ADDED = '\n\n"The organisation will meet again in the spring," Foreign Minister Amina Qorvali told reporters.\n'
@@ -60,19 +59,18 @@ async def incremental(database: Path, seeds: Path, work: Path) -> dict[str, obje
         async with await Store.open(copy) as store:
             searcher = _TimedSearcher(store)
             await searcher.refresh()  # the match lists a running bot serves from
-            settings = Settings(_env_file=None, database_path=copy, seeds_dir=folder)  # type: ignore[call-arg]
-            services = Services(settings, store, searcher, parse_executor=executor)
-            # Files this fresh are hashed by every load (see bot.scanning.RACY_NS); the bot's are long settled.
+            reloader = Reloader(copy, folder, DEFAULT_MODEL, searcher, executor)
+            # Files this fresh are hashed by every load (see bot.loading.scanning.RACY_NS); the bot's are long settled.
             await asyncio.sleep(max(0.0, (copied + RACY_NS - time.time_ns()) / 1e9))
             started = time.perf_counter()
-            first = await reload_corpus(services)  # the first reload after an upgrade: every file is hashed
+            first = await reloader.reload()  # the first reload after an upgrade: every file is hashed
             first_seconds = time.perf_counter() - started
 
             before = await store.counts()
             with changed.open("a", encoding="utf-8") as stream:
                 stream.write(ADDED)
             started = time.perf_counter()
-            report = await reload_corpus(services)
+            report = await reloader.reload()
             total = time.perf_counter() - started
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
@@ -87,7 +85,7 @@ async def incremental(database: Path, seeds: Path, work: Path) -> dict[str, obje
         "changed": report.changed,
         "seconds": report.seconds,  # load_corpus
         "index_seconds": searcher.refresh_seconds,  # the match lists brought up to date
-        "total_seconds": total,  # reload_corpus, end to end
+        "total_seconds": total,  # Reloader.reload, end to end
         "parts": parts,
         "first_reload_seconds": first_seconds,
     }

@@ -178,7 +178,7 @@ NOTES = [
     "  process; the anchor is spaCy's `nlp.pipe` over exactly the same `Article.text`s with the same model",
     "  and all its components, in one process. Peak RSS covers the process and its parse workers.",
     "- **Query**: `/quote`, `/members`, `/timeline` with 1,000 fixed queries (surnames, full names, typos,",
-    "  topics, countries, Cyrillic, years, words) through `bot.local.LocalChat`: the real application and",
+    "  topics, countries, Cyrillic, years, words) through `bot.serving.local.LocalChat`: the real application and",
     "  handlers, an in-process Bot API. The floor is one unranked FTS5 `MATCH` of the same words; the naive",
     "  baseline is rapidfuzz `process.extract` (WRatio) over every statement's text (100 of the queries).",
     "- **Scaled corpora**: real extracted statements copied with other speakers, dates and countries, put in",
@@ -187,7 +187,7 @@ NOTES = [
     "  server runs in its own process (`tests/auxil/fake_bot_api_process.py`), as the real Bot API runs",
     "  elsewhere. CPU ms per update, of the bot and of the server, are steadier than updates/s here.",
     "- **Memory**: a separate process that opens the store, builds the application and answers 600 queries.",
-    "- **Reload**: `reload_corpus` after one file changed, as the bot runs it (a warm parse worker, a searcher",
+    "- **Reload**: `Reloader.reload` after one file changed, as the bot runs it (a warm parse worker, a searcher",
     "  already built): scan, parse, apply, then the searcher brought up to date from the change log.",
 ]
 

@@ -9,10 +9,12 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     LinkPreviewOptions,
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -27,18 +29,18 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.botapi.retry import RetryingRateLimiter
+from bot.botapi.transport import BotApiRequest
 from bot.config import Settings
-from bot.limits import RateLimiter
-from bot.retry import RetryingRateLimiter
-from bot.search import Searcher
-from bot.services import SERVICES_KEY, Services
+from bot.loading import Reloader
+from bot.search import Searcher, keys
 from bot.store import Store
-from bot.transport import BotApiRequest
 from handlers import admin, catalog, inline, members, quote, start, timeline
-from handlers.channel import channel_dispatcher
 from handlers.common import reply
+from handlers.context import SERVICES_KEY, BotContext, Services, services_of
 from handlers.errors import on_error
-from handlers.render import PAGE_NUMBER, SELECTION_KEY
+from handlers.limits import RateLimiter
+from handlers.render import PAGE_NUMBER
 from handlers.throttle import has_query, throttled
 
 logger = logging.getLogger(__name__)
@@ -65,8 +67,16 @@ COMMANDS = {
     "source": (quote.source, "A statement's paragraph in its article"),
     "help": (start.help_command, "How to use the bot"),
 }
-# Operators' commands: registered like the rest, but not advertised in Telegram's menu.
-ADMIN_COMMANDS = {"reload": admin.reload, "stats": admin.stats}
+# Operators' commands: registered like the rest, and shown in the menu of each admin's own chat only.
+ADMIN_COMMANDS = {
+    "reload": (admin.reload, "Reload the corpus from SEEDS_DIR"),
+    "stats": (admin.stats, "Corpus, reloads and uptime"),
+}
+DESCRIPTION = (
+    "Who said what about the Shanghai Cooperation Organization. Ask by speaker, topic, country or words "
+    "(/quote norov, /quote energy, /members iran, /timeline 2023), in Latin, Cyrillic or Chinese script."
+)
+SHORT_DESCRIPTION = "Who said what about the SCO: quotes by speaker, topic and country, with sources."
 
 
 def build_application(
@@ -81,7 +91,8 @@ def build_application(
         ApplicationBuilder()
         .token(settings.token or "0:local")
         .base_url(settings.bot_api_base_url)
-        .base_file_url(settings.bot_api_base_url.replace("/bot", "/file/bot", 1))
+        .base_file_url(settings.file_url)
+        .context_types(ContextTypes(context=BotContext))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -98,8 +109,14 @@ def build_application(
         .get_updates_request(updates_request or request)
     )
     application = builder.build()
+    searcher = Searcher(store)
+    reloader = Reloader(settings.database_path, settings.seeds_dir, settings.spacy_model, searcher)
     application.bot_data[SERVICES_KEY] = Services(
-        settings=settings, store=store, searcher=Searcher(store), limiter=RateLimiter(settings.queries_per_minute)
+        settings=settings,
+        store=store,
+        searcher=searcher,
+        reloader=reloader,
+        limiter=RateLimiter(settings.queries_per_minute),
     )
     register_handlers(application)
     return application
@@ -109,21 +126,18 @@ def register_handlers(application: Application) -> None:
     # Group -1 sees every update first and never stops it: counting for /stats.
     application.add_handler(TypeHandler(object, _count_update), group=-1)
 
-    # Commands. CommandHandler answers /quote and /quote@thisbot, and ignores /quote@otherbot.
-    everything = {name: callback for name, (callback, _) in COMMANDS.items()} | ADMIN_COMMANDS
-    for name, callback in everything.items():
-        application.add_handler(CommandHandler(name, callback))
-    # Channel posts never reach CommandHandler, so the same commands are dispatched by hand.
-    application.add_handler(
-        MessageHandler(filters.UpdateType.CHANNEL_POSTS & filters.COMMAND, channel_dispatcher(everything))
-    )
+    # Commands, in messages and channel posts alike. CommandHandler answers /quote and /quote@thisbot, and
+    # ignores /quote@otherbot.
+    commands_here = filters.UpdateType.MESSAGES | filters.UpdateType.CHANNEL_POSTS
+    for name, (callback, _) in (COMMANDS | ADMIN_COMMANDS).items():
+        application.add_handler(CommandHandler(name, callback, filters=commands_here))
     # An article sent as a document, in a private chat only: in groups and channels documents are other
     # people's business, and answering each with a refusal would be noise. The handler refuses non-admins.
     application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, admin.upload))
 
     # Buttons. Each pattern owns one prefix of callback data; the data is "prefix|…" and at most 64 bytes.
     # The patterns are strict because clients can send any data: what does not fit falls to the last one.
-    key, page = SELECTION_KEY, PAGE_NUMBER
+    key, page = keys.PATTERN, PAGE_NUMBER
     application.add_handler(CallbackQueryHandler(quote.on_card_button, pattern=rf"^q\|{key}\|{page}$"))
     application.add_handler(CallbackQueryHandler(quote.on_source_button, pattern=r"^src\|[0-9]{1,18}$"))
     application.add_handler(CallbackQueryHandler(quote.on_random_button, pattern=r"^rnd$"))
@@ -145,38 +159,50 @@ def register_handlers(application: Application) -> None:
 
 
 async def _post_init(application: Application) -> None:
-    services: Services = application.bot_data[SERVICES_KEY]
+    services = services_of(application)
     await services.searcher.refresh()
-    commands = [BotCommand(name, description) for name, (_, description) in COMMANDS.items()]
-    await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
-    await application.bot.set_my_commands(
-        [c for c in commands if c.command != "start"], scope=BotCommandScopeAllGroupChats()
-    )
+    await _describe_bot(application, services.settings)
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             _refresh_corpus, interval=timedelta(seconds=CORPUS_POLL_SECONDS), name="corpus-refresh"
         )
 
 
-async def _refresh_corpus(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services: Services = context.bot_data[SERVICES_KEY]
-    if await services.searcher.refresh():
-        logger.info("corpus version %s is now serving", services.searcher.index.version)
+async def _describe_bot(application: Application, settings: Settings) -> None:
+    """The menus (everyone's, groups', each admin's) and the texts Telegram shows before the first /start."""
+    bot = application.bot
+    commands = [BotCommand(name, description) for name, (_, description) in COMMANDS.items()]
+    await bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands([c for c in commands if c.command != "start"], scope=BotCommandScopeAllGroupChats())
+    operators = commands + [BotCommand(name, description) for name, (_, description) in ADMIN_COMMANDS.items()]
+    for admin_id in sorted(settings.admin_ids):
+        try:
+            await bot.set_my_commands(operators, scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:  # an admin who never opened a chat with the bot has no chat to scope to
+            logger.warning("no operator menu for admin %s: %s", admin_id, exc)
+    await bot.set_my_description(DESCRIPTION)
+    await bot.set_my_short_description(SHORT_DESCRIPTION)
 
 
-async def _count_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    context.bot_data[SERVICES_KEY].updates_handled += 1
+async def _refresh_corpus(context: BotContext) -> None:
+    searcher = context.services.searcher
+    if await searcher.refresh():
+        logger.info("corpus version %s is now serving", searcher.version)
 
 
-async def _unknown_command(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(update, "I don't know that command. /help lists what I can do.")  # type: ignore[arg-type]
+async def _count_update(update: object, context: BotContext) -> None:
+    context.services.updates_handled += 1
 
 
-def _inline_search(update: object) -> bool:
+async def _unknown_command(update: Update, context: BotContext) -> None:
+    await reply(update, "I don't know that command. /help lists what I can do.")
+
+
+def _inline_search(update: Update) -> bool:
     # An empty inline query lists the newest statements: one cheap indexed read, not a search.
-    return isinstance(update, Update) and update.inline_query is not None and bool(update.inline_query.query.strip())
+    return update.inline_query is not None and bool(update.inline_query.query.strip())
 
 
-async def _plain_text(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _plain_text(update: Update, context: BotContext) -> None:
     # In a private chat, plain words are a search: nobody should have to remember /quote.
-    await quote.quote(update, context)  # type: ignore[arg-type]
+    await quote.quote(update, context)

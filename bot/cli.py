@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.corpus.models import Statement
-from bot.loading import LoadProgress, LoadReport, load_corpus
+from bot.loading import LoadProgress, LoadReport, load_corpus, report_lines
 from bot.logs import configure_logging
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
         print(f"scobot: SEEDS_DIR {settings.seeds_dir} is not a folder", file=sys.stderr)
         return 2
     report = asyncio.run(_load_into_store(settings))
-    print(format_load_report(report))
+    print("\n".join(report_lines(report, names_shown=0)))
     return 0
 
 
@@ -147,23 +147,6 @@ def _terminal_progress(update: LoadProgress) -> None:
         print(f"\r{update.stage}…", end="", file=sys.stderr, flush=True)
 
 
-def format_load_report(report: LoadReport) -> str:
-    after = report.after
-    before = report.before
-    lines = [
-        f"articles: {after.documents if after else 0} "
-        f"({len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed, "
-        f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped)",
-        f"statements: {before.statements if before else 0} → {after.statements if after else 0}",
-        f"speakers: {before.speakers if before else 0} → {after.speakers if after else 0}",
-    ]
-    lines += [f"skipped {bad.name}: {bad.reason}" for bad in report.skipped]
-    lines += [f"warning: {warning}" for warning in report.warnings]
-    lines += [f"problem: {problem}" for problem in report.problems]
-    lines.append(f"took {report.seconds:.1f} s")
-    return "\n".join(lines)
-
-
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.corpus.evaluation import format_table, run_eval
     from bot.corpus.nlp import load_nlp
@@ -176,13 +159,13 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.local import ask
+    from bot.serving.local import ask
 
     return asyncio.run(_with_store(settings, lambda store: ask(settings, store, args.message)))
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.local import chat_loop
+    from bot.serving.local import chat_loop
 
     return asyncio.run(_with_store(settings, lambda store: chat_loop(settings, store)))
 
@@ -198,7 +181,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.token:
         print("scobot: BOT_TOKEN is not set, so this is the local chat. Set BOT_TOKEN in .env for Telegram.\n")
         return _chat(args, settings)
-    from bot.runner import run_bot
+    from bot.serving.runner import run_bot
 
     return run_bot(settings)
 

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     bot_api_base_url: str = "https://api.telegram.org/bot"
+    # Unset: derived from BOT_API_BASE_URL, as the Bot API lays out its file downloads.
+    bot_api_file_url: str | None = None
     database_path: Path = Path("data/scobot.db")
     seeds_dir: Path = Path("seeds")
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -34,8 +36,10 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     port: int = Field(default=8443, ge=1, le=65535)
     queries_per_minute: int = Field(default=30, ge=0)
+    # A chat (or channel) where unexpected errors are reported to the operators.
+    error_chat_id: int | None = None
 
-    @field_validator("bot_token", "webhook_url", "webhook_secret", mode="before")
+    @field_validator("bot_token", "webhook_url", "webhook_secret", "bot_api_file_url", "error_chat_id", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -59,10 +63,10 @@ class Settings(BaseSettings):
                 raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
         return value
 
-    @field_validator("bot_api_base_url")
+    @field_validator("bot_api_base_url", "bot_api_file_url")
     @classmethod
-    def _http_base_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
+    def _http_base_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("expected an http:// or https:// URL, e.g. https://api.telegram.org/bot")
         return value
 
@@ -81,6 +85,17 @@ class Settings(BaseSettings):
     @property
     def log_level_number(self) -> int:
         return logging.getLevelNamesMapping()[self.log_level]
+
+    @property
+    def file_url(self) -> str:
+        """PTB's `base_file_url`: "…/bot" becomes "…/file/bot", in the path only, whatever the host is called."""
+        if self.bot_api_file_url:
+            return self.bot_api_file_url
+        scheme, _, rest = self.bot_api_base_url.partition("://")
+        host, slash, path = rest.partition("/")
+        before, found, after = f"{slash}{path}".rpartition("/bot")
+        file_path = f"{before}/file/bot{after}" if found else f"{slash}{path}".rstrip("/") + "/file/bot"
+        return f"{scheme}://{host}{file_path}"
 
     @property
     def token(self) -> str | None:

@@ -12,14 +12,13 @@ from html import escape
 
 from telegram import Message, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bot.corpus.models import SkippedFile
-from bot.corpus.reader import ARTICLE_SUFFIX, MAX_ARTICLE_BYTES, parse_article
-from bot.loading import LoadProgress, LoadReport, ReloadBusyError, reload_corpus, save_upload
+from bot.loading import LoadProgress, LoadReport, ReloadBusyError, report_lines
+from bot.loading.uploads import UploadRejected, check_upload, check_upload_name, check_upload_size, save_upload
 from bot.logs import redact
 from handlers import render
-from handlers.common import reply, services
+from handlers.common import reply
+from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)
 
@@ -27,34 +26,33 @@ REFUSED = "Sorry, only the bot's admins can do that."
 BUSY = "A reload is already running; this one was not started."
 # Telegram allows about one edit a second per chat; progress never needs more.
 PROGRESS_INTERVAL_SECONDS = 1.0
-REPORT_NAMES_SHOWN = 10
 
 
-def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def is_admin(update: Update, context: BotContext) -> bool:
     """The *user* must be an admin: a channel post or an anonymous group admin has no user to check."""
     user = update.effective_user
     message = update.effective_message
     if user is None or (message is not None and message.sender_chat is not None):
         return False
-    return user.id in services(context).settings.admin_ids
+    return user.id in context.services.settings.admin_ids
 
 
-async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reload(update: Update, context: BotContext) -> None:
     if not is_admin(update, context):
         await reply(update, REFUSED)
         return
     await _reload_with_progress(update, context)
 
 
-async def _reload_with_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    if svc.reload_lock.locked():
+async def _reload_with_progress(update: Update, context: BotContext) -> None:
+    svc = context.services
+    if svc.reloader.busy:
         await reply(update, BUSY)
         return
     status = await reply(update, "🔄 Reload: scanning…")
     progress = _ProgressMessage(status)
     try:
-        report = await reload_corpus(svc, progress=progress.update)
+        report = await svc.reloader.reload(progress=progress.update)
     except ReloadBusyError:
         await progress.finish(BUSY)
         return
@@ -104,37 +102,21 @@ class _ProgressMessage:
 
 
 def format_report(report: LoadReport) -> str:
-    before, after = report.before, report.after
-    lines = [
-        f"✅ <b>Reload done</b> in {report.seconds:.1f} s",
-        f"added {len(report.added)} · changed {len(report.changed)} · removed {len(report.removed)} · "
-        f"unchanged {len(report.unchanged)} · skipped {len(report.skipped)}",
-        f"statements {before.statements if before else 0} → {after.statements if after else 0}",
-        f"speakers {before.speakers if before else 0} → {after.speakers if after else 0}",
-    ]
-    for label, names in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
-        if names:
-            shown = ", ".join(escape(n) for n in names[:REPORT_NAMES_SHOWN])
-            more = f" and {len(names) - REPORT_NAMES_SHOWN} more" if len(names) > REPORT_NAMES_SHOWN else ""
-            lines.append(f"{label}: {shown}{more}")
-    lines += [f"⚠️ skipped {escape(s.name)}: {escape(s.reason)}" for s in report.skipped]
-    lines += [f"⚠️ {escape(warning)}" for warning in report.warnings]
-    lines += [f"⚠️ {escape(problem)}" for problem in report.problems]
-    return render.fit_lines(lines[0], lines[1:])
+    return render.fit_lines("✅ <b>Reload done</b>", [escape(line) for line in report_lines(report)])
 
 
-async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats(update: Update, context: BotContext) -> None:
     if not is_admin(update, context):
         await reply(update, REFUSED)
         return
-    svc = services(context)
+    svc = context.services
     counts = await svc.store.counts()
     uptime = int(time.time() - svc.started_at)
-    last = svc.last_reload or "none since start-up"
+    last = svc.reloader.last or "none since start-up"
     text = (
         "📊 <b>Stats</b>\n"
         f"corpus: {counts.documents} articles · {counts.statements} statements · {counts.speakers} speakers\n"
-        f"corpus version: {svc.searcher.index.version}\n"
+        f"corpus version: {svc.searcher.version}\n"
         f"last reload: {escape(last)}\n"
         f"uptime: {uptime // 3600} h {uptime % 3600 // 60} min\n"
         f"updates handled: {svc.updates_handled}"
@@ -142,7 +124,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, text)
 
 
-async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def upload(update: Update, context: BotContext) -> None:
     """An admin sends a .txt article as a document: validate it, save it into SEEDS_DIR, reload."""
     message = update.effective_message
     document = message.document if message else None
@@ -152,19 +134,15 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, REFUSED)
         return
     name = document.file_name or "upload.txt"
-    if not name.lower().endswith(ARTICLE_SUFFIX):
-        await reply(update, f"Please send articles as <code>{ARTICLE_SUFFIX}</code> files.")
+    try:
+        check_upload_name(name)
+        check_upload_size(document.file_size)
+        telegram_file = await document.get_file()
+        raw = bytes(await telegram_file.download_as_bytearray())
+        check_upload(name, raw)
+    except UploadRejected as rejected:
+        await reply(update, escape(str(rejected)))
         return
-    if document.file_size is not None and document.file_size > MAX_ARTICLE_BYTES:
-        await reply(update, f"That file is too large: the limit is {MAX_ARTICLE_BYTES:,} bytes.")
-        return
-    telegram_file = await document.get_file()
-    raw = bytes(await telegram_file.download_as_bytearray())
-    checked = parse_article(name, raw[: MAX_ARTICLE_BYTES + 1])
-    if isinstance(checked, SkippedFile) or len(raw) > MAX_ARTICLE_BYTES:
-        reason = checked.reason if isinstance(checked, SkippedFile) else "too large"
-        await reply(update, f"That file is not a usable article: {escape(reason)}.")
-        return
-    saved = await asyncio.to_thread(save_upload, services(context).settings.seeds_dir, name, raw)
+    saved = await asyncio.to_thread(save_upload, context.services.settings.seeds_dir, name, raw)
     await reply(update, f"📥 Saved as <code>{escape(saved.name)}</code>.")
     await _reload_with_progress(update, context)

@@ -5,20 +5,20 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from handlers import render
-from handlers.common import services, show
+from handlers.common import pressed, show
+from handlers.context import BotContext
 
 PAGE_SIZE = 30
 
 
-async def speakers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def speakers(update: Update, context: BotContext) -> None:
     await show_speakers(update, context, 0)
 
 
-async def show_speakers(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int) -> None:
-    everyone = sorted(services(context).searcher.index.speakers.values(), key=lambda t: (-t.count, t.label))
+async def show_speakers(update: Update, context: BotContext, page: int) -> None:
+    everyone = context.services.searcher.speakers()
     if not everyone:
         await show(update, "No speakers yet: the corpus is empty.")
         return
@@ -33,14 +33,14 @@ async def show_speakers(update: Update, context: ContextTypes.DEFAULT_TYPE, page
     await show(update, render.fit_lines(header, lines, footer), render.page_keyboard("sp", "all", page, pages))
 
 
-async def on_speakers_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_speakers_button(update: Update, context: BotContext) -> None:
     """Callback data "sp|all|<page>"."""
-    await show_speakers(update, context, int(update.callback_query.data.rsplit("|", 1)[1]))  # type: ignore[union-attr]
+    _, (_, _, page) = pressed(update)
+    await show_speakers(update, context, int(page))
 
 
-async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    index = services(context).searcher.index
-    everything = sorted(index.topics.values(), key=lambda t: (-t.count, t.label))
+async def topics(update: Update, context: BotContext) -> None:
+    everything = context.services.searcher.topics()
     if not everything:
         await show(update, "No topics are defined. An admin can add seeds/topics.toml and /reload.")
         return

@@ -1,22 +1,17 @@
-"""Small pieces every handler shares: the services, the query text, and replying or editing in place."""
+"""Small pieces every handler shares: the query text, ids, and replying or editing in place."""
 
 from __future__ import annotations
 
 import re
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bot.services import SERVICES_KEY, Services
+from bot.search import SelectionKey
 
 MAX_QUERY_CHARS = 200
 # Statement ids are SQLite integers; more digits than int64 holds can only be a hostile or mistyped id.
 _ID = re.compile(r"[0-9]{1,18}")
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.bot_data[SERVICES_KEY]
 
 
 def command_query(update: Update) -> str:
@@ -55,3 +50,20 @@ async def show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None 
         # Pressing the button of the page already shown changes nothing, and Telegram says so.
         if "not modified" not in exc.message:
             raise
+
+
+def pressed(update: Update) -> tuple[CallbackQuery, list[str]]:
+    """The button press and its data's "|"-separated parts; the router only sends presses here."""
+    query = update.callback_query
+    if query is None:
+        raise ValueError("not a button press")
+    return query, (query.data or "").split("|")
+
+
+def pressed_page(update: Update) -> tuple[SelectionKey, int]:
+    """Data "view|<selection key>|<page>", whose shape the router's pattern already checked."""
+    _, (_, key, page) = pressed(update)
+    selection = SelectionKey.parse(key)
+    if selection is None:
+        raise ValueError(f"not a selection key: {key!r}")
+    return selection, int(page)

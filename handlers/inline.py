@@ -10,23 +10,23 @@ from telegram import (
     Update,
 )
 from telegram.constants import InlineQueryLimit, ParseMode
-from telegram.ext import ContextTypes
 from telegram.helpers import create_deep_linked_url
 
+from bot.search import target_key
 from bot.store import StoredStatement
 from handlers import render
-from handlers.common import services
+from handlers.context import BotContext
 
 PAGE_SIZE = InlineQueryLimit.RESULTS
 MAX_PAGES = 10
 CACHE_SECONDS = 30
 
 
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: BotContext) -> None:
     query = update.inline_query
     if query is None:
         return
-    svc = services(context)
+    svc = context.services
     text = " ".join(query.query.split())
     # The offset is whatever the client sends back; only our own small page numbers are honoured.
     page = int(query.offset) if query.offset.isascii() and query.offset.isdigit() and len(query.offset) < 4 else 0
@@ -39,7 +39,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             ids = list(found.ids)
         for match in found.resolution.matches if found.resolution.ambiguous else ():
             # "zhang" in inline mode: every Zhang's statements, since there are no buttons to choose with.
-            ids += await svc.searcher.ids(f"s:{match.target.key}") or [] if match.target.kind == "speaker" else []
+            ids += await svc.searcher.ids(target_key(match.target)) or [] if match.target.kind == "speaker" else []
     statements = await svc.store.statements(ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
     results = [_result(statement, context.bot.username) for statement in statements]
     if page >= MAX_PAGES:

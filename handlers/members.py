@@ -5,12 +5,12 @@ from __future__ import annotations
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
 
-from bot.corpus.members import MembershipEvent
-from bot.search import selection_key
+from bot.search import target_key
+from bot.store import MembershipEvent
 from handlers import render
-from handlers.common import command_query, reply, services
+from handlers.common import command_query, pressed, reply
+from handlers.context import BotContext
 
 STATUS_LABELS = {"member": "Member states", "observer": "Observers", "dialogue_partner": "Dialogue partners"}
 STATEMENT_PREVIEW = 5
@@ -35,18 +35,17 @@ def current_roster(events: list[MembershipEvent]) -> dict[str, list[MembershipEv
     return roster
 
 
-async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def members(update: Update, context: BotContext) -> None:
     query = command_query(update)
     if query:
         await country_profile(update, context, query)
         return
-    svc = services(context)
+    svc = context.services
     events = await svc.store.membership()
     if not events:
         await reply(update, "No membership data is loaded yet. An admin can add seeds/members.csv and /reload.")
         return
-    # The search index keeps each country's count current; counting here would read every statement.
-    counts = {name: target.count for name, target in svc.searcher.index.countries.items()}
+    counts = svc.searcher.country_counts()
     lines: list[str] = []
     for status, entries in current_roster(events).items():
         if not entries:
@@ -62,9 +61,9 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, render.fit_lines("🏛 <b>The Shanghai Cooperation Organisation</b>", lines, footer))
 
 
-async def country_profile(update: Update, context: ContextTypes.DEFAULT_TYPE, query: str) -> None:
-    svc = services(context)
-    resolution = svc.searcher.index.resolve(query, kinds=("country",))
+async def country_profile(update: Update, context: BotContext, query: str) -> None:
+    svc = context.services
+    resolution = svc.searcher.resolve(query, kinds=("country",))
     country = resolution.best
     if country is None:
         options = [m.target for m in (resolution.matches or resolution.suggestions)]
@@ -80,9 +79,9 @@ async def country_profile(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     await show_country(update, context, country.key)
 
 
-async def show_country(update: Update, context: ContextTypes.DEFAULT_TYPE, country: str) -> None:
-    svc = services(context)
-    target = svc.searcher.index.countries.get(country)
+async def show_country(update: Update, context: BotContext, country: str) -> None:
+    svc = context.services
+    target = svc.searcher.country(country)
     if target is None:
         await reply(update, "I don't know that country. Try /members for the list.")
         return
@@ -98,7 +97,7 @@ async def show_country(update: Update, context: ContextTypes.DEFAULT_TYPE, count
             )
     else:
         lines.append("Not an SCO member, observer or dialogue partner.")
-    key = selection_key(target)
+    key = target_key(target)
     ids = await svc.searcher.ids(key) or []
     lines.append(f"\n<b>{len(ids)} statement{'s' if len(ids) != 1 else ''} mention {escape(country)}</b>")
     lines += [render.statement_line(s) for s in await svc.store.statements(ids[:STATEMENT_PREVIEW])]
@@ -115,7 +114,8 @@ async def show_country(update: Update, context: ContextTypes.DEFAULT_TYPE, count
     await reply(update, render.fit_lines(lines[0], lines[1:]), keyboard)
 
 
-async def on_country_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_country_button(update: Update, context: BotContext) -> None:
     """Callback data "mc|<country>"."""
-    await update.callback_query.answer()  # type: ignore[union-attr]
-    await show_country(update, context, update.callback_query.data.split("|", 1)[1])  # type: ignore[union-attr]
+    query, (_, country) = pressed(update)
+    await query.answer()
+    await show_country(update, context, country)

@@ -5,45 +5,43 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.search import Found
+from bot.search import Found, SelectionKey
 from handlers import render
-from handlers.common import command_query, parse_id, reply, services, show
+from handlers.common import command_query, parse_id, pressed, pressed_page, reply, show
+from handlers.context import BotContext
 
 EMPTY_CORPUS = "The corpus is empty. An admin can load articles with /reload."
 EXPIRED = "That search has expired. Send the command again, please."
 STALE_BUTTON = "That button no longer works. Send the command again, please."
 
 
-async def quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def quote(update: Update, context: BotContext) -> None:
     query = command_query(update)
     if not query:
         await random_quote(update, context)
         return
-    found = await services(context).searcher.find(query)
+    found = await context.services.searcher.find(query)
     await present(update, context, found, "q", show_card)
 
 
-async def random_quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    statement = await services(context).store.random_statement()
+async def random_quote(update: Update, context: BotContext) -> None:
+    statement = await context.services.store.random_statement()
     if statement is None:
         await show(update, EMPTY_CORPUS)
         return
-    keyboard = render.card_keyboard("", 0, 1, statement)
+    keyboard = render.card_keyboard(None, 0, 1, statement)
     keyboard = InlineKeyboardMarkup(
         [*keyboard.inline_keyboard, [InlineKeyboardButton("🎲 Another", callback_data=render.callback("rnd"))]]
     )
     await show(update, render.statement_card(statement), keyboard)
 
 
-ShowFirst = Callable[[Update, ContextTypes.DEFAULT_TYPE, str, int], Awaitable[None]]
+ShowFirst = Callable[[Update, BotContext, SelectionKey, int], Awaitable[None]]
 
 
-async def present(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, found: Found, view: str, show_first: ShowFirst
-) -> None:
+async def present(update: Update, context: BotContext, found: Found, view: str, show_first: ShowFirst) -> None:
     """Show a search's first result with `show_first`, or ask what was meant with `view` buttons."""
     if found.key and found.ids:
         await show_first(update, context, found.key, 0)
@@ -62,16 +60,16 @@ async def present(
         await reply(update, render.nothing_found(query, resolution), keyboard)
 
 
-async def selection_or_expired(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> list[int] | None:
+async def selection_or_expired(update: Update, context: BotContext, key: SelectionKey) -> list[int] | None:
     """The statement ids of a selection; None, after telling the user, when the selection has expired."""
-    ids = await services(context).searcher.ids(key)
+    ids = await context.services.searcher.ids(key)
     if ids is None:
         await show(update, EXPIRED)
     return ids
 
 
-async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, position: int) -> None:
-    svc = services(context)
+async def show_card(update: Update, context: BotContext, key: SelectionKey, position: int) -> None:
+    svc = context.services
     ids = await selection_or_expired(update, context, key)
     if ids is None:
         return
@@ -87,47 +85,49 @@ async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str
     await show(update, text, render.card_keyboard(key, position, len(ids), statement))
 
 
-async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_card_button(update: Update, context: BotContext) -> None:
     """Callback data "q|<selection key>|<position>"."""
-    _, key, position = update.callback_query.data.split("|")  # type: ignore[union-attr]
-    await show_card(update, context, key, int(position))
+    key, position = pressed_page(update)
+    await show_card(update, context, key, position)
 
 
-async def on_random_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_random_button(update: Update, context: BotContext) -> None:
     await random_quote(update, context)
 
 
-async def on_source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_source_button(update: Update, context: BotContext) -> None:
     """Callback data "src|<statement id>": the paragraph, as a new message so the card stays."""
-    query = update.callback_query
-    statement_id = int(query.data.split("|")[1])  # type: ignore[union-attr]
-    source = await services(context).store.source(statement_id)
-    await query.answer()  # type: ignore[union-attr]
+    query, (_, number) = pressed(update)
+    statement_id = int(number)
+    source = await context.services.store.source(statement_id)
+    await query.answer()
     text = render.source_view(source) if source else f"Statement #{statement_id} is no longer in the corpus."
-    if query.message is not None and query.message.is_accessible:  # type: ignore[union-attr]
-        await query.message.reply_text(text)  # type: ignore[union-attr]
+    if isinstance(query.message, Message):  # an accessible message: the card stays, the source follows it
+        await query.message.reply_text(text)
     else:
-        await query.edit_message_text(text)  # type: ignore[union-attr]
+        await query.edit_message_text(text)
 
 
-async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def source(update: Update, context: BotContext) -> None:
     """/source <id>"""
     argument = command_query(update).lstrip("#")
     statement_id = parse_id(argument)
     if statement_id is None:
         await reply(update, "Usage: <code>/source 42</code>, with the number shown under a statement.")
         return
-    found = await services(context).store.source(statement_id)
+    found = await context.services.store.source(statement_id)
     if found is None:
         await reply(update, f"There is no statement #{statement_id}.")
         return
     await reply(update, render.source_view(found))
 
 
-async def on_noop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.callback_query.answer()  # type: ignore[union-attr]
+async def on_noop_button(update: Update, context: BotContext) -> None:
+    query, _ = pressed(update)
+    await query.answer()
 
 
-async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_unknown_button(update: Update, context: BotContext) -> None:
     """Data no pattern accepts: a button from an old version of the bot, or forged by a client."""
-    await update.callback_query.answer(STALE_BUTTON)  # type: ignore[union-attr]
+    if update.callback_query is not None:  # a press with empty or missing data lands here too
+        await update.callback_query.answer(STALE_BUTTON)

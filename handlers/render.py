@@ -8,7 +8,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.search import Resolution, Target, selection_key
+from bot.search import Resolution, SelectionKey, Target, target_key
 from bot.store import SourceParagraph, StoredStatement
 
 MESSAGE_LIMIT = 4096
@@ -16,10 +16,6 @@ CARD_TEXT_LIMIT = 3000
 LINE_TEXT_LIMIT = 160
 # Telegram's own limit on callback data.
 CALLBACK_DATA_LIMIT = 64
-# What a selection key in callback data may look like (see `bot.search.selection_key`). Button data comes
-# back from the client, so handlers only accept keys of this shape: ASCII digits where an int is parsed,
-# a year `date()` accepts, and no "|" inside.
-SELECTION_KEY = r"(?:a|s:[0-9]{1,18}|y:(?:19|20)[0-9]{2}|[tc]:[^|]{1,60}|x:[0-9a-f]{1,32})"
 PAGE_NUMBER = r"-?[0-9]{1,9}"
 
 
@@ -99,7 +95,9 @@ def callback(*parts: object) -> str:
     return data
 
 
-def card_keyboard(key: str, position: int, total: int, statement: StoredStatement) -> InlineKeyboardMarkup:
+def card_keyboard(
+    key: SelectionKey | None, position: int, total: int, statement: StoredStatement
+) -> InlineKeyboardMarkup:
     rows: list[list[InlineKeyboardButton]] = []
     if total > 1:
         rows.append(
@@ -110,18 +108,15 @@ def card_keyboard(key: str, position: int, total: int, statement: StoredStatemen
             ]
         )
     actions = [InlineKeyboardButton("Source", callback_data=callback("src", statement.id))]
-    if statement.speaker_id is not None and key != f"s:{statement.speaker_id}":
+    by_speaker = SelectionKey.speaker(statement.speaker_id) if statement.speaker_id is not None else None
+    if by_speaker is not None and key != by_speaker:
         surname = (statement.speaker or "").split()[-1] if statement.speaker else "speaker"
-        actions.append(
-            InlineKeyboardButton(
-                f"More by {clip(surname, 24)}", callback_data=callback("q", f"s:{statement.speaker_id}", 0)
-            )
-        )
+        actions.append(InlineKeyboardButton(f"More by {clip(surname, 24)}", callback_data=callback("q", by_speaker, 0)))
     rows.append(actions)
     return InlineKeyboardMarkup(rows)
 
 
-def page_keyboard(view: str, key: str, page: int, pages: int) -> InlineKeyboardMarkup | None:
+def page_keyboard(view: str, key: SelectionKey | str, page: int, pages: int) -> InlineKeyboardMarkup | None:
     if pages <= 1:
         return None
     return InlineKeyboardMarkup(
@@ -144,7 +139,7 @@ def target_label(target: Target) -> str:
 def choices_keyboard(view: str, targets: Iterable[Target]) -> InlineKeyboardMarkup:
     buttons = []
     for target in targets:
-        key = selection_key(target)
+        key = target_key(target)
         if len(callback(view, key, 0).encode()) <= CALLBACK_DATA_LIMIT:
             label = clip(f"{target_label(target)} · {target.count}", 60)
             buttons.append([InlineKeyboardButton(label, callback_data=callback(view, key, 0))])

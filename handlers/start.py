@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from handlers import render
-from handlers.common import command_query, parse_id, reply, services
+from handlers.common import command_query, parse_id, reply
+from handlers.context import BotContext
 
 DEEP_LINK_PREFIX = "s_"
 
@@ -28,17 +28,17 @@ def usage(bot_username: str) -> str:
     )
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     payload = command_query(update)
     statement_id = parse_id(payload.removeprefix(DEEP_LINK_PREFIX)) if payload.startswith(DEEP_LINK_PREFIX) else None
     if statement_id is not None:
-        statement = await services(context).store.statement(statement_id)
+        statement = await context.services.store.statement(statement_id)
         if statement is None:
             await reply(update, "That statement is no longer in the corpus. Try /quote for another.")
             return
         await reply(update, render.statement_card(statement), render.card_keyboard("", 0, 1, statement))
         return
-    counts = await services(context).store.counts()
+    counts = await context.services.store.counts()
     greeting = (
         "👋 <b>Who said what about the Shanghai Cooperation Organisation?</b>\n"
         f"I know {counts.statements} statements by {counts.speakers} speakers from {counts.documents} articles.\n\n"
@@ -47,5 +47,5 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, greeting + usage(context.bot.username))
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     await reply(update, usage(context.bot.username))

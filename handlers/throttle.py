@@ -1,6 +1,6 @@
 """The per-user limit on expensive queries, wrapped around those handlers by the composition root.
 
-The limiter itself (`bot.limits`) knows nothing of Telegram; this module decides who is asking and
+The limiter itself (`handlers.limits`) knows nothing of Telegram; this module decides who is asking and
 how a refusal is said: once, politely, and then silence until the requester may ask again.
 """
 
@@ -10,11 +10,11 @@ import math
 from collections.abc import Awaitable, Callable
 
 from telegram import InlineQueryResultsButton, Update
-from telegram.ext import ContextTypes
 
-from handlers.common import command_query, reply, services
+from handlers.common import command_query, reply
+from handlers.context import BotContext
 
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Callback = Callable[[Update, BotContext], Awaitable[None]]
 Predicate = Callable[[Update], bool]
 
 SLOW_DOWN = "🐢 Slow down a little, please: you can search again in {seconds} s."
@@ -41,10 +41,10 @@ def has_query(update: Update) -> bool:
 def throttled(callback: Callback, when: Predicate | None = None) -> Callback:
     """`callback`, but only within the requester's query budget (when `when` says the update is a query)."""
 
-    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def guarded(update: Update, context: BotContext) -> None:
         who = requester(update)
         if who is not None and (when is None or when(update)):
-            decision = services(context).limiter.check(who)
+            decision = context.services.limiter.check(who)
             if not decision.allowed:
                 await _refuse(update, math.ceil(decision.retry_after), decision.warn)
                 return

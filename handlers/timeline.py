@@ -6,37 +6,38 @@ from datetime import date
 from html import escape
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from bot.corpus.members import MembershipEvent
+from bot.search import SelectionKey
+from bot.store import MembershipEvent
 from handlers import render
-from handlers.common import command_query, services, show
+from handlers.common import command_query, pressed_page, show
+from handlers.context import BotContext
 from handlers.members import STATUS_LABELS
 from handlers.quote import EMPTY_CORPUS, present, selection_or_expired
 
 PAGE_SIZE = 8
 
 
-async def timeline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def timeline(update: Update, context: BotContext) -> None:
     query = command_query(update)
     if not query:
-        await show_timeline_page(update, context, "a", 0)
+        await show_timeline_page(update, context, SelectionKey.everything(), 0)
         return
-    found = await services(context).searcher.find(query, kinds=("speaker", "topic", "country", "year"))
+    found = await context.services.searcher.find(query, kinds=("speaker", "topic", "country", "year"))
     await present(update, context, found, "tl", show_timeline_page)
 
 
-async def show_timeline_page(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, page: int) -> None:
-    svc = services(context)
+async def show_timeline_page(update: Update, context: BotContext, key: SelectionKey, page: int) -> None:
+    svc = context.services
     ids = await selection_or_expired(update, context, key)
     if ids is None:
         return
-    events = _events_for(key, await svc.store.membership())
+    events = _events_for(svc.searcher.named(key), await svc.store.membership())
     if not ids and not events:
-        await show(update, EMPTY_CORPUS if key == "a" else "Nothing to show on this timeline.")
+        await show(update, EMPTY_CORPUS if key.kind == "a" else "Nothing to show on this timeline.")
         return
     # Every selection but a text search comes newest first already; only ranked text results need sorting.
-    ordered = await svc.store.sort_by_date(ids) if key.startswith("x") else ids[::-1]
+    ordered = await svc.store.sort_by_date(ids) if key.kind == "x" else ids[::-1]
     pages = max(1, -(-len(ordered) // PAGE_SIZE))
     page %= pages
     statements = await svc.store.statements(ordered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
@@ -53,14 +54,14 @@ async def show_timeline_page(update: Update, context: ContextTypes.DEFAULT_TYPE,
     await show(update, text, render.page_keyboard("tl", key, page, pages))
 
 
-async def on_timeline_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_timeline_button(update: Update, context: BotContext) -> None:
     """Callback data "tl|<selection key>|<page>"."""
-    _, key, page = update.callback_query.data.split("|")  # type: ignore[union-attr]
-    await show_timeline_page(update, context, key, int(page))
+    key, page = pressed_page(update)
+    await show_timeline_page(update, context, key, page)
 
 
-def _events_for(key: str, events: list[MembershipEvent]) -> list[MembershipEvent]:
-    kind, _, value = key.partition(":")
+def _events_for(key: SelectionKey, events: list[MembershipEvent]) -> list[MembershipEvent]:
+    kind, value = key.kind, key.value
     if kind == "a":
         return events
     if kind == "c":

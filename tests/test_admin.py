@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from bot import loading
 from bot.corpus.nlp import DEFAULT_MODEL
+from bot.loading import load as loading
 from bot.loading import load_corpus
 from bot.store import Store
 from tests.auxil import updates
@@ -69,8 +69,9 @@ async def test_admin_reload_shows_progress_then_a_report(fake_api: FakeBotApi, a
     (seeds / "ann.txt").unlink()
     (seeds / "broken.txt").write_bytes(b"\x00\x01binary")
     report = await reload_report(fake_api)
-    assert "added 1 · changed 0 · removed 1 · unchanged 1 · skipped 1" in report
-    assert "statements 2 → 2" in report
+    assert "articles: 2 (1 added, 0 changed, 1 removed, 1 unchanged, 1 skipped)" in report
+    assert "statements: 2 → 2" in report
+    assert "added: cy.txt" in report and "removed: ann.txt" in report
     assert "skipped broken.txt: binary data" in report
     edits = [c.params["text"] for c in fake_api.calls_to("editMessageText")]
     assert len(edits) >= 2 and any("swapping" in text for text in edits)

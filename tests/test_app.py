@@ -14,7 +14,7 @@ from bot.logs import configure_logging
 from bot.store import Store
 from tests.auxil import updates
 from tests.auxil.fake_bot_api import Call, FakeBotApi, FaultKind
-from tests.auxil.running_bot import bot_settings, running_bot, services_of
+from tests.auxil.running_bot import ADMIN_ID, bot_settings, running_bot, services_of
 
 pytestmark = pytest.mark.slow
 
@@ -34,11 +34,20 @@ async def reply_to(fake_api: FakeBotApi, update: dict, chat_id: int) -> Call:
     return await fake_api.wait_for("sendMessage", sent_to(chat_id))
 
 
-async def test_start_up_registers_commands_for_private_chats_and_groups(fake_api: FakeBotApi, app: Application) -> None:
-    scopes = {c.params["scope"]["type"]: c.params["commands"] for c in fake_api.calls_to("setMyCommands")}
-    assert set(scopes) == {"all_private_chats", "all_group_chats"}
-    assert {"quote", "members", "timeline", "help"} <= {c["command"] for c in scopes["all_private_chats"]}
-    assert "reload" not in {c["command"] for c in scopes["all_private_chats"]}
+async def test_start_up_registers_menus_and_the_bots_description(fake_api: FakeBotApi, app: Application) -> None:
+    scopes = {c.params["scope"]["type"]: c.params for c in fake_api.calls_to("setMyCommands")}
+    assert set(scopes) == {"all_private_chats", "all_group_chats", "chat"}
+    everyone = {c["command"] for c in scopes["all_private_chats"]["commands"]}
+    assert {"quote", "members", "timeline", "help"} <= everyone
+    assert "reload" not in everyone and "stats" not in everyone
+    # Each admin's own chat gets the operators' menu: everything, plus /reload and /stats.
+    operators = scopes["chat"]
+    assert operators["scope"]["chat_id"] == ADMIN_ID
+    assert {c["command"] for c in operators["commands"]} == everyone | {"reload", "stats"}
+    (description,) = fake_api.calls_to("setMyDescription")
+    (short,) = fake_api.calls_to("setMyShortDescription")
+    assert "Shanghai Cooperation Organization" in description.params["description"]
+    assert 0 < len(short.params["short_description"]) <= 120
 
 
 async def test_private_quote_card_and_paging_buttons(fake_api: FakeBotApi, app: Application) -> None:

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import format_load_report
 from bot.corpus.nlp import DEFAULT_MODEL
 from bot.corpus.reader import MAX_ARTICLE_BYTES, read_article
-from bot.loading import load_corpus
+from bot.loading import load_corpus, report_lines
 from bot.store import Store
 from tests.auxil.report import ReportLine
 
@@ -99,7 +98,7 @@ async def test_every_bad_file_is_named_and_skipped_while_the_rest_load(
     assert await store.integrity_check() == "ok"
 
     # The operator sees every name and reason in the printed report.
-    printed = format_load_report(report)
+    printed = "\n".join(report_lines(report))
     for name in [*BAD, *WARNED]:
         assert name in printed
     assert printed.count("warning: ") == len(WARNED)

@@ -21,7 +21,7 @@ import pytest
 
 from bot.corpus.nlp import DEFAULT_MODEL
 from bot.loading import load_corpus
-from bot.search import fts_expression
+from bot.search.index import fts_expression
 from bot.store import CorpusCounts, Store
 from tests.auxil import updates
 from tests.auxil.fake_bot_api import FakeBotApi

@@ -1,6 +1,6 @@
 """Hostile input, in-process: arbitrary Unicode into every command, plain text, inline queries and buttons.
 
-The real application runs on `bot.local.LocalBotAPI` against a real SQLite file; every call it makes is
+The real application runs on `bot.serving.local.LocalBotAPI` against a real SQLite file; every call it makes is
 checked with the fake Bot API server's validators. Properties, for any input:
   - no handler raises (nothing reaches the error handler, nothing is logged at ERROR, no "sorry" reply);
   - every message is valid Telegram HTML of 1-4096 characters, every callback data 1-64 bytes;
@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.config import Settings
-from bot.local import LocalChat, Shown
+from bot.serving.local import LocalChat, Shown
 from bot.store import CorpusChange, Store
 from handlers.errors import SORRY
 from tests.auxil.corpus import article, fill, statement

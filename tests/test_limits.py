@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from telegram.ext import Application
 
-from bot.limits import RateLimiter
 from bot.store import Store
+from handlers.limits import RateLimiter
 from handlers.throttle import SLOW_DOWN
 from tests.auxil import updates
 from tests.auxil.fake_bot_api import FakeBotApi

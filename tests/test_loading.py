@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import loading, scanning
 from bot.corpus.nlp import DEFAULT_MODEL
-from bot.loading import LoadProgress, load_corpus
+from bot.loading import LoadProgress, load_corpus, scanning
+from bot.loading import load as loading
 from bot.store import Store
 
 

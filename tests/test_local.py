@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.config import Settings
-from bot.local import LocalChat, Shown, ask
+from bot.serving.local import LocalChat, Shown, ask
 from bot.store import Store
 from handlers.render import MESSAGE_LIMIT
 

@@ -1,4 +1,4 @@
-"""`bot.runner.serving`, the start-up path `scobot run` takes, against a fake Bot API in another process.
+"""`bot.serving.runner.serving`, the start-up path `scobot run` takes, against a fake Bot API in another process.
 
 That is how the benchmark runs the bot (`bench/bot.py`): the server's work stays out of the bot's process,
 as the real Bot API's does. Over real HTTP, with the real application and a real SQLite store.
@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.runner import GC_YOUNG_THRESHOLD, serving
+from bot.serving.runner import GC_YOUNG_THRESHOLD, serving
 from bot.store import Store
 from tests.auxil import updates
 from tests.auxil.fake_bot_api_process import fake_bot_api_process

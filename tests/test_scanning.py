@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from bot.corpus.reader import iter_article_paths
-from bot.scanning import article_files
+from bot.loading.scanning import article_files
 
 
 def test_the_walk_lists_what_iter_article_paths_lists_in_the_same_order(tmp_path: Path) -> None:

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search import MAX_KEY_BYTES, Searcher, SearchIndex, fold, fts_expression, selection_key
+from bot.search import Searcher, SearchIndex, SelectionKey, target_key
+from bot.search.index import fts_expression
+from bot.search.keys import MAX_KEY_BYTES
+from bot.search.match_lists import fold
 from bot.store import Store
 
 
@@ -57,12 +60,12 @@ async def test_find_returns_statements_newest_first(searcher: Searcher) -> None:
     found = await searcher.find("norov")
     statements = await searcher.store.statements(list(found.ids))
     assert [s.speaker for s in statements] == ["Vladimir Norov", "Vladimir Norov"]
-    assert found.key is not None and found.key.startswith("s:")
+    assert found.key is not None and found.key.kind == "s"
 
 
 async def test_words_that_name_nothing_fall_back_to_full_text(searcher: Searcher) -> None:
     found = await searcher.find("cooperation deepen")
-    assert found.key is not None and found.key.startswith("x:")
+    assert found.key is not None and found.key.kind == "x"
     [statement] = await searcher.store.statements(list(found.ids))
     assert statement.text == "security cooperation must deepen"
     assert await searcher.ids(found.key) == list(found.ids)
@@ -87,9 +90,11 @@ async def test_weak_suggestions_are_looked_for_only_when_asked(searcher: Searche
 
 
 async def test_unknown_selection_keys_are_none_not_errors(searcher: Searcher) -> None:
-    assert await searcher.ids("x:000000000000") is None
-    assert await searcher.ids("zz:1") is None
-    assert await searcher.ids("s:notanumber") is None
+    assert await searcher.ids(SelectionKey("x", "000000000000")) is None
+    assert await searcher.ids(SelectionKey("t", "000000000000", hashed=True)) is None
+    assert await searcher.ids(SelectionKey("s", "notanumber")) is None
+    # What no key can spell is refused before it reaches the searcher.
+    assert SelectionKey.parse("zz:1") is None and SelectionKey.parse("s:notanumber") is None
 
 
 async def test_the_index_is_rebuilt_only_when_the_corpus_changes(searcher: Searcher) -> None:
@@ -126,8 +131,9 @@ async def test_a_long_topic_name_gets_a_short_key_that_still_finds_it(sample_sto
     searcher = Searcher(sample_store)
     await searcher.refresh()
     target = searcher.index.topics[long_name]
-    key = selection_key(target)
-    assert len(key.encode()) <= MAX_KEY_BYTES
+    key = target_key(target)
+    assert len(key.format().encode()) <= MAX_KEY_BYTES
+    assert SelectionKey.parse(key.format()) == key
     assert await searcher.ids(key) == await sample_store.ids_by_topic(long_name)
     assert searcher.title(key) == long_name
 
@@ -145,22 +151,22 @@ async def test_a_selection_is_asked_of_the_store_once_until_the_corpus_changes(
         return await original(topic, limit)
 
     monkeypatch.setattr(sample_store, "ids_by_topic", counted)
-    first = await searcher.ids("t:Economy & trade")
-    assert first and await searcher.ids("t:Economy & trade") == first
+    first = await searcher.ids(SelectionKey.named("t", "Economy & trade"))
+    assert first and await searcher.ids(SelectionKey.named("t", "Economy & trade")) == first
     assert len(calls) == 1
     await sample_store.replace_topics([("Economy & trade", "Trade", ["trade", "currencies"])])
     assert await searcher.refresh()
-    await searcher.ids("t:Economy & trade")
+    await searcher.ids(SelectionKey.named("t", "Economy & trade"))
     assert len(calls) == 2
 
 
 def test_typos_are_forgiven_for_the_most_quoted_names_and_exact_names_always_count(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import bot.match_lists
+    import bot.search.match_lists
     from bot.store import SpeakerNames
 
-    monkeypatch.setattr(bot.match_lists, "FUZZY_POOL", 2)
+    monkeypatch.setattr(bot.search.match_lists, "FUZZY_POOL", 2)
     speakers = [
         SpeakerNames(1, "Vladimir Norov", "person", None, (), 50),
         SpeakerNames(2, "Zhang Ming", "person", None, (), 40),

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-import bot.match_lists
+import bot.search.match_lists
 from bot.corpus.models import Article, Statement
 from bot.search import Searcher, SearchIndex
 from bot.store import CorpusChange, Store
@@ -48,8 +48,8 @@ async def test_match_lists_updated_in_place_answer_as_lists_built_afresh(
 ) -> None:
     # Small pools and an early compaction, so the names at the edge of the fuzzy pool and strings no speaker
     # owns any more are exercised by a small corpus.
-    monkeypatch.setattr(bot.match_lists, "FUZZY_POOL", 6)
-    monkeypatch.setattr(bot.match_lists, "COMPACT_FROM", 2)
+    monkeypatch.setattr(bot.search.match_lists, "FUZZY_POOL", 6)
+    monkeypatch.setattr(bot.search.match_lists, "COMPACT_FROM", 2)
     searcher = Searcher(sample_store)
     await searcher.refresh()
     index = searcher.index
@@ -115,7 +115,7 @@ async def test_a_searcher_behind_the_log_or_after_a_new_taxonomy_rebuilds(
 async def test_a_corpus_emptied_by_a_reload_leaves_lists_that_find_nothing(
     sample_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.match_lists, "COMPACT_FROM", 1)
+    monkeypatch.setattr(bot.search.match_lists, "COMPACT_FROM", 1)
     searcher = Searcher(sample_store)
     await searcher.refresh()
     await sample_store.apply(CorpusChange([], ["first.txt", "second.txt", "third.txt"]))

@@ -23,9 +23,9 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import SettingsError, load_settings
-from bot.loading import MAX_UPLOAD_NAME, safe_article_name, save_upload
+from bot.loading.uploads import MAX_UPLOAD_NAME, safe_article_name, save_upload
 from bot.logs import configure_logging
-from bot.runner import serving
+from bot.serving.runner import serving
 from bot.store import Store
 from handlers.admin import REFUSED
 from handlers.errors import SORRY
@@ -78,7 +78,7 @@ async def test_the_token_stays_out_of_every_log_line_and_reply_on_error_paths(
             async def leaky_reload(*args: object, **kwargs: object) -> None:
                 raise OSError(f"cannot fetch {url}")
 
-            monkeypatch.setattr("handlers.admin.reload_corpus", leaky_reload)
+            monkeypatch.setattr(services_of(app).reloader, "reload", leaky_reload)
             fake_api.push_update(updates.private_message("/reload", from_user=ADMIN))
             failed = await fake_api.wait_for("editMessageText", lambda c: "Reload failed" in c.params["text"])
     finally:
@@ -147,7 +147,7 @@ async def test_stats_and_reload_are_refused_to_non_admins_everywhere(
         fake_api.push_update(SENDERS[where](command))
         answer = await fake_api.wait_for("sendMessage")
         assert answer.params["text"] == REFUSED
-    assert services_of(app).last_reload is None
+    assert services_of(app).reloader.last is None
     assert not fake_api.calls_to("editMessageText")
 
 

@@ -10,7 +10,7 @@ import pytest
 
 import bot.store.writes
 from bot.corpus.models import Article, Statement
-from bot.speaker_terms import speaker_terms
+from bot.corpus.speaker_terms import speaker_terms
 from bot.store import MIGRATIONS, CorpusChange, Store
 from tests.test_store import make_article, make_statement
 

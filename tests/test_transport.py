@@ -1,4 +1,4 @@
-"""The bot's own HTTP client (`bot.transport.BotApiRequest`) over real sockets.
+"""The bot's own HTTP client (`bot.botapi.transport.BotApiRequest`) over real sockets.
 
 Against the fake Bot API through a real `telegram.Bot`: connections are kept alive and shared, the pool
 bounds what is in flight, and uploads still work. Against a scripted raw HTTP server: the answers a
@@ -22,7 +22,7 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.request import RequestData
 
-from bot.transport import BotApiRequest
+from bot.botapi.transport import BotApiRequest
 from tests.auxil.fake_bot_api import FakeBotApi, FaultKind
 
 CHAT = 4242

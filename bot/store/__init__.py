@@ -1,10 +1,12 @@
 """The SQLite store: schema, migrations, the load transaction, and every query the bot asks.
 
+It may import the corpus (the records it stores), nothing above it, and never Telegram.
+
 No SQL lives outside this package. The database runs in WAL mode, so a reader keeps its snapshot while a
 load writes, and a load is one transaction, so readers see the old corpus or the new one, never half.
 
-- `connection`: opening the file, migrations (bot/migrations/), and the helpers every statement uses;
-- `database`: `Store`, the open database and the queries the bot asks;
+- `connection`: opening the file, the migrations (`migrations/`), and the helpers every statement uses;
+- `reads`: `Store`, the open database and every query the bot asks;
 - `writes`: the load transaction, file stats, membership and the taxonomy;
 - `versions`: the corpus version and the log of what each version changed, for searchers.
 
@@ -12,7 +14,10 @@ The records a query returns are plain dataclasses in bot/records.py, exported he
 that tune a module (VERSIONS_LOGGED, RANKED_MATCHES, ...) are not: patch them where the code reads them.
 """
 
-from bot.records import (
+from bot.corpus.members import MembershipEvent
+from bot.store.connection import MIGRATIONS, SCHEMA_VERSION
+from bot.store.reads import Store
+from bot.store.records import (
     CorpusChange,
     CorpusCounts,
     CorpusDelta,
@@ -23,8 +28,6 @@ from bot.records import (
     SpeakerNames,
     StoredStatement,
 )
-from bot.store.connection import MIGRATIONS, SCHEMA_VERSION
-from bot.store.database import Store
 
 __all__ = [
     "MIGRATIONS",
@@ -34,6 +37,7 @@ __all__ = [
     "CorpusDelta",
     "FileStat",
     "KnownDocument",
+    "MembershipEvent",
     "NamedCount",
     "SourceParagraph",
     "SpeakerNames",

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.speaker_terms import speaker_terms_json
+from bot.corpus.speaker_terms import speaker_terms_json
 
 # Each file migrates the schema one version forward; PRAGMA user_version records how far a database got.
 MIGRATIONS: tuple[str, ...] = tuple(
     resource.read_text(encoding="utf-8")
-    for resource in sorted(files("bot.migrations").iterdir(), key=lambda r: r.name)
+    for resource in sorted(files("bot.store.migrations").iterdir(), key=lambda r: r.name)
     if resource.name.endswith(".sql")
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -11,8 +11,8 @@ import time
 
 import aiosqlite
 
-from bot.records import CorpusDelta
 from bot.store.connection import fetch_scalar
+from bot.store.records import CorpusDelta
 
 # Corpus versions whose changes are logged; a searcher further behind rebuilds its match lists. A running
 # bot's searcher polls the version every few seconds, so it is rarely more than one behind.

@@ -16,9 +16,9 @@ import aiosqlite
 from bot.corpus.identity import Speaker, SpeakerDirectory
 from bot.corpus.members import MembershipEvent
 from bot.corpus.models import Article, Statement
-from bot.records import CorpusChange, CorpusDelta, FileStat, KnownDocument
-from bot.speaker_terms import lookup_terms
+from bot.corpus.speaker_terms import lookup_terms
 from bot.store.connection import fetch_ids, fetch_scalar, only, transaction
+from bot.store.records import CorpusChange, CorpusDelta, FileStat, KnownDocument
 from bot.store.versions import bump_version
 
 # A load naming more speakers than this resolves them against every speaker rather than those filed

@@ -22,8 +22,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot import loading
 from bot.cli import main
+from bot.loading import load as loading
 from bot.store import CorpusChange, Store
 
 SLOW_PARSE = float(os.environ.get("CRASH_SLOW_PARSE", "0"))

@@ -51,6 +51,8 @@ _CHAT_ACTIONS = frozenset(
         "upload_video_note",
     }
 )
+# Telegram's limits: 512 characters for the description, 120 for the short one.
+_DESCRIPTION_LIMITS = {"description": 512, "short_description": 120}
 _QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same "
@@ -171,6 +173,26 @@ class BotApi(BotApiState):
     async def api_deleteMyCommands(self, req: ApiRequest) -> bool:
         self.commands.pop(self._commands_key(req.params), None)
         return True
+
+    def _set_description(self, kind: str, req: ApiRequest) -> bool:
+        text = req.params.get(kind) or ""
+        if not isinstance(text, str) or len(text) > _DESCRIPTION_LIMITS[kind]:
+            raise ApiError(400, f"Bad Request: {kind} is too long")
+        self.descriptions[(kind, req.params.get("language_code") or "")] = text
+        return True
+
+    async def api_setMyDescription(self, req: ApiRequest) -> bool:
+        return self._set_description("description", req)
+
+    async def api_setMyShortDescription(self, req: ApiRequest) -> bool:
+        return self._set_description("short_description", req)
+
+    async def api_getMyDescription(self, req: ApiRequest) -> JSON:
+        return {"description": self.descriptions.get(("description", req.params.get("language_code") or ""), "")}
+
+    async def api_getMyShortDescription(self, req: ApiRequest) -> JSON:
+        key = ("short_description", req.params.get("language_code") or "")
+        return {"short_description": self.descriptions.get(key, "")}
 
     async def api_setChatMenuButton(self, req: ApiRequest) -> bool:
         chat_id = self.chat(req.params["chat_id"])["id"] if req.params.get("chat_id") else None

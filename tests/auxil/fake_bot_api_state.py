@@ -108,6 +108,8 @@ class BotApiState:
         self.inline_queries: dict[str, JSON] = {}
         self.inline_answers: dict[str, JSON] = {}
         self.commands: dict[str, list[JSON]] = {}
+        # setMyDescription and setMyShortDescription, by language code.
+        self.descriptions: dict[tuple[str, str], str] = {}
         self.menu_buttons: dict[int | None, JSON] = {}
         self.webhook: JSON = {}
         self._update_ids = itertools.count(1)

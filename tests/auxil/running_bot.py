@@ -15,8 +15,8 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.services import SERVICES_KEY, Services
 from bot.store import Store
+from handlers.context import services_of  # noqa: F401  (tests import it from here)
 from tests.auxil.fake_bot_api import FakeBotApi
 
 ADMIN_ID = 4242
@@ -102,7 +102,3 @@ async def running_bot_in_mode(
         await application.updater.stop()
         await application.stop()
         await application.shutdown()
-
-
-def services_of(application: Application) -> Services:
-    return application.bot_data[SERVICES_KEY]

@@ -1,4 +1,4 @@
-"""Telegram's rules for what a bot sends, applied to calls recorded in-process (`bot.local.LocalBotAPI`).
+"""Telegram's rules for what a bot sends, applied to calls recorded in-process (`bot.serving.local.LocalBotAPI`).
 
 The same validators the fake Bot API server answers 400 with, so a reply these accept is one Telegram
 accepts: HTML that parses, 1-4096 characters after parsing, callback data of 1-64 bytes, valid inline results.

@@ -14,7 +14,9 @@ from pathlib import Path
 import aiosqlite
 
 from bot.corpus.members import MembershipEvent
-from bot.records import (
+from bot.store import connection, versions, writes
+from bot.store.connection import fetch_ids, fetch_scalar, only
+from bot.store.records import (
     CorpusChange,
     CorpusCounts,
     CorpusDelta,
@@ -25,8 +27,6 @@ from bot.records import (
     SpeakerNames,
     StoredStatement,
 )
-from bot.store import connection, versions, writes
-from bot.store.connection import fetch_ids, fetch_scalar, only
 
 # A text search ranks this many of its matches, the most recently loaded (see Store.ids_by_text).
 RANKED_MATCHES = 200

@@ -1,4 +1,4 @@
-"""Fuzzy matching of what people type to what the corpus knows: speakers, topics, countries, years.
+"""The in-memory match lists of one corpus version: what people type, matched to speakers, topics, countries, years.
 
 The match lists are built at start-up and kept in memory, and each new corpus version updates only the
 speakers, topics and countries it changed; a query costs a few rapidfuzz passes in C over those lists and
@@ -8,18 +8,15 @@ Other scripts are transliterated first, so "Норов" finds Norov and "习近�
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from rapidfuzz import fuzz, process
 
 from bot.corpus.countries import country_aliases
-from bot.match_lists import SUGGEST, MatchList, Target, TargetKind, fold
+from bot.search.match_lists import SUGGEST, MatchList, Target, TargetKind, fold
 from bot.store import CorpusDelta, NamedCount, SpeakerNames, Store
 
 # Scores are rapidfuzz's 0-100. A match this good is taken as meant; between SUGGEST and CONFIDENT we ask.
@@ -247,168 +244,3 @@ class SearchIndex:
 
     def top_speakers(self, limit: int = 3) -> list[Target]:
         return sorted(self.speakers.values(), key=lambda t: (-t.count, t.label, int(t.key)))[:limit]
-
-
-# -- from a query to statements ----------------------------------------------------------------------
-
-TEXT_SEARCHES_KEPT = 5000
-# Selections (up to RESULT_LIMIT ids each) kept between requests: a few MB at most.
-SELECTIONS_KEPT = 256
-RESULT_LIMIT = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """The answer to a query: a selection of statements (by its short key), or why there is none."""
-
-    resolution: Resolution
-    key: str | None = None
-    title: str = ""
-    ids: tuple[int, ...] = ()
-
-
-# Callback data holds "view|key|position" within 64 bytes, so a key gets at most this many.
-MAX_KEY_BYTES = 40
-_KEY_PREFIX: dict[TargetKind, str] = {"speaker": "s", "topic": "t", "country": "c", "year": "y"}
-
-
-def short_digest(text: str) -> str:
-    return hashlib.blake2s(text.encode(), digest_size=6).hexdigest()
-
-
-def selection_key(target: Target) -> str:
-    """A short, stable name for a target's statements, small enough for callback data.
-
-    Names that would not fit (an operator's long topic name) are replaced by a digest of the name.
-    """
-    prefix = _KEY_PREFIX[target.kind]
-    key = f"{prefix}:{target.key}"
-    return key if len(key.encode()) <= MAX_KEY_BYTES else f"{prefix}#{short_digest(target.key)}"
-
-
-class Searcher:
-    """Answers queries from the in-memory index and the store; rebuilt when the corpus version moves."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.index = SearchIndex(version=-1)
-        self._text_queries: dict[str, str] = {}
-        self._selections: OrderedDict[str, list[int]] = OrderedDict()
-        self._refreshing = asyncio.Lock()
-
-    async def refresh(self) -> bool:
-        """Bring the match lists to the corpus version if it moved; True when it did.
-
-        The store logs what each version changed, so only those speakers, topics and countries are read
-        and updated in place; an index further behind than the log reaches is built again from scratch.
-        """
-        async with self._refreshing:
-            version = await self.store.corpus_version()
-            if version == self.index.version:
-                return False
-            delta = await self.store.changes(self.index.version, version)
-            if delta is None:
-                self.index = await SearchIndex.from_store(self.store)
-            else:
-                speakers = await self.store.speaker_names(delta.speakers)
-                topics = await self.store.topic_counts(delta.topics)
-                countries = await self.store.country_counts(delta.countries)
-                self.index.update(version, delta, speakers, topics, countries)
-            self._selections.clear()
-            return True
-
-    async def find(self, query: str, kinds: Iterable[TargetKind] = ("speaker", "topic", "country")) -> Found:
-        # Weak suggestions are only wanted when neither a name nor the text matches: looked for last.
-        resolution = self.index.resolve(query, kinds, suggest=False)
-        target = resolution.best
-        if target is not None:
-            key = selection_key(target)
-            ids = await self.ids(key)
-            if ids:
-                return Found(resolution, key, self.title(key), tuple(ids))
-        if resolution.ambiguous:
-            return Found(resolution)
-        key = self._remember_text(query)
-        ids = await self.ids(key) if key else None
-        if ids:
-            return Found(resolution, key, self.title(key), tuple(ids))
-        resolution = self.index.resolve(query, kinds)
-        if not resolution.suggestions:
-            closest = self.index.closest(query)
-            resolution = Resolution(query, suggestions=tuple(Match(t, 0.0) for t in closest))
-        return Found(resolution)
-
-    async def ids(self, key: str) -> list[int] | None:
-        """The statement ids of a selection, best first; None when the key is unknown or expired.
-
-        A query asks for its selection at least twice (to find it, then to show a card), and every ◀ ▶ press
-        asks again, so the latest selections are kept until the corpus version moves.
-        """
-        cached = self._selections.get(key)
-        if cached is not None:
-            self._selections.move_to_end(key)
-            return list(cached)
-        found = await self._lookup(key)
-        if found is not None:
-            self._selections[key] = list(found)
-            while len(self._selections) > SELECTIONS_KEPT:
-                self._selections.popitem(last=False)
-        return found
-
-    async def _lookup(self, key: str) -> list[int] | None:
-        key = self._expand(key)
-        kind, _, value = key.partition(":")
-        if kind == "s" and value.isdigit():
-            return await self.store.ids_by_speakers([int(value)], RESULT_LIMIT)
-        if kind == "t":
-            return await self.store.ids_by_topic(value, RESULT_LIMIT)
-        if kind == "c":
-            return await self.store.ids_by_country(value, RESULT_LIMIT)
-        if kind == "y" and value.isdigit():
-            year = int(value)
-            return await self.store.ids_by_date(date(year, 1, 1), date(year, 12, 31), limit=RESULT_LIMIT)
-        if kind == "a":
-            return await self.store.ids_by_date(limit=RESULT_LIMIT)
-        if kind == "x" and value in self._text_queries:
-            query = self._text_queries[value]
-            for any_word in (False, True):
-                expression = fts_expression(query, any_word)
-                found = await self.store.ids_by_text(expression, RESULT_LIMIT) if expression else []
-                if found:
-                    return found
-            return []
-        return None
-
-    def _expand(self, key: str) -> str:
-        """Turn a digest key ("t#…") back into the name it stands for, while the index knows it."""
-        prefix, hashed, digest = key.partition("#")
-        if not hashed:
-            return key
-        names = {"t": self.index.topics, "c": self.index.countries}.get(prefix, {})
-        for name in names:
-            if short_digest(name) == digest:
-                return f"{prefix}:{name}"
-        return key
-
-    def title(self, key: str) -> str:
-        key = self._expand(key)
-        kind, _, value = key.partition(":")
-        if kind == "s" and value.isdigit():
-            target = self.index.speaker(int(value))
-            return target.label if target else "this speaker"
-        if kind == "x":
-            return f"“{self._text_queries.get(value, '…')}”"
-        if kind == "a":
-            return "the whole corpus"
-        return value
-
-    def _remember_text(self, query: str) -> str | None:
-        folded = fold(query[:MAX_QUERY_CHARS])
-        if not folded:
-            return None
-        digest = short_digest(folded)
-        self._text_queries.pop(digest, None)
-        self._text_queries[digest] = query[:MAX_QUERY_CHARS]
-        while len(self._text_queries) > TEXT_SEARCHES_KEPT:
-            self._text_queries.pop(next(iter(self._text_queries)))
-        return f"x:{digest}"

@@ -21,8 +21,8 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.config import Settings
 from bot.loading import worker_pool
-from bot.services import SERVICES_KEY, Services
 from bot.store import Store
+from handlers.context import services_of
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +53,8 @@ def run_bot(settings: Settings) -> int:
 async def _run(settings: Settings) -> None:
     async with await Store.open(settings.database_path) as store:
         application = build_application(settings, store)
-        services: Services = application.bot_data[SERVICES_KEY]
         # spaCy lives in this worker process, never in the bot's: parsing cannot stall the event loop.
-        services.parse_executor = executor = worker_pool()
+        services_of(application).reloader.executor = executor = worker_pool()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

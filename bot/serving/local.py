@@ -22,8 +22,8 @@ from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot.config import Settings
-from bot.services import SERVICES_KEY, Services
 from bot.store import Store
+from handlers.context import services_of
 
 BOT_USER = {
     "id": 1,
@@ -148,8 +148,7 @@ class LocalChat:
 
     async def __aenter__(self) -> LocalChat:
         await self.application.initialize()
-        services: Services = self.application.bot_data[SERVICES_KEY]
-        await services.searcher.refresh()
+        await services_of(self.application).searcher.refresh()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -1,7 +1,7 @@
 """A corpus load: scan `SEEDS_DIR`, parse what changed in a worker process, and swap it in at once.
 
 Shared by `scobot load`, `scobot reload` and the bot's /reload. Only files whose content hash changed
-are parsed again, and only files whose stat changed are hashed (bot/scanning.py); the store applies the
+are parsed again, and only files whose stat changed are hashed (`scanning`); the store applies the
 whole change in one transaction, so readers see the old corpus until the new one is complete, and a load
 that fails leaves the old corpus as it was.
 """
@@ -9,29 +9,21 @@ that fails leaves the old corpus as it was.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
-import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from anyascii import anyascii
 
 from bot.corpus.members import load_members
-from bot.corpus.models import Article, SkippedFile, Statement
-from bot.corpus.reader import ARTICLE_SUFFIX
+from bot.corpus.models import Article, Statement
 from bot.corpus.topics import load_taxonomy
-from bot.scanning import scan
-from bot.store import CorpusChange, CorpusCounts, Store
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from bot.loading.report import LoadReport
+from bot.loading.scanning import scan
+from bot.store import CorpusChange, Store
 
 MEMBERS_FILE = "members.csv"
 TOPICS_FILE = "topics.toml"
@@ -49,22 +41,6 @@ class LoadProgress:
 
 
 ProgressCallback = Callable[[LoadProgress], Awaitable[None] | None]
-
-
-@dataclass(slots=True)
-class LoadReport:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[SkippedFile] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # files that loaded but deserve a look
-    before: CorpusCounts | None = None
-    after: CorpusCounts | None = None
-    seconds: float = 0.0
-    # Seconds by stage ("scan", "parse", "apply", "reference data"), for the benchmarks and the curious.
-    stages: dict[str, float] = field(default_factory=dict)
 
 
 def worker_pool(workers: int = 1) -> ProcessPoolExecutor:
@@ -190,71 +166,3 @@ async def _notify(progress: ProgressCallback | None, update: LoadProgress) -> No
     result = progress(update)
     if result is not None:
         await result
-
-
-class ReloadBusyError(RuntimeError):
-    """Another reload is running in this process."""
-
-
-async def reload_corpus(services: Services, progress: ProgressCallback | None = None) -> LoadReport:
-    """Reload while the bot serves: its own write connection, one reload at a time, then a fresh index.
-
-    Readers keep the bot's connection, so every query is answered from the old corpus until the load
-    transaction commits; a failed reload changes nothing.
-    """
-    if services.reload_lock.locked():
-        raise ReloadBusyError("a reload is already running")
-    async with services.reload_lock:
-        started = time.strftime("%Y-%m-%d %H:%M:%S")
-        try:
-            async with await Store.open(services.settings.database_path) as writer:
-                report = await load_corpus(
-                    writer,
-                    services.settings.seeds_dir,
-                    services.settings.spacy_model,
-                    executor=services.parse_executor,
-                    progress=progress,
-                )
-        except Exception as exc:
-            services.last_reload = f"{started}: failed ({type(exc).__name__})"
-            raise
-        await services.searcher.refresh()
-        services.last_reload = (
-            f"{started}: ok, {len(report.added)} added, {len(report.changed)} changed, "
-            f"{len(report.removed)} removed, {len(report.skipped)} skipped"
-        )
-        return report
-
-
-_UNSAFE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
-MAX_UPLOAD_NAME = 100
-
-
-def safe_article_name(name: str) -> str:
-    """A plain file name for an uploaded article: no folders, no hidden files, only safe characters."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "")
-    stem = base[: -len(ARTICLE_SUFFIX)] if base.lower().endswith(ARTICLE_SUFFIX) else base
-    # Transliterate first, so "Норов.txt" is saved as "Norov.txt" rather than losing every letter.
-    stem = _UNSAFE_NAME_CHARACTERS.sub("_", anyascii(stem)).strip("._-")[: MAX_UPLOAD_NAME - len(ARTICLE_SUFFIX)]
-    # A name with nothing usable left still gets its own file: the digest differs with the name.
-    return f"{stem or 'upload-' + hashlib.blake2s(name.encode(), digest_size=4).hexdigest()}{ARTICLE_SUFFIX}"
-
-
-def save_upload(seeds_dir: Path, name: str, content: bytes) -> Path:
-    """Write an uploaded article into `seeds_dir` under a safe name, atomically; never outside it."""
-    folder = seeds_dir.resolve()
-    target = folder / safe_article_name(name)
-    if target.parent != folder:
-        raise ValueError(f"refusing to write outside {folder}")
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    # O_NOFOLLOW | O_EXCL: a link planted at the temporary path cannot redirect the write elsewhere.
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-        temporary.replace(target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return target

@@ -1,0 +1,47 @@
+"""What every handler may use, built once by the composition root, and the typed context that carries it.
+
+`ContextTypes(context=BotContext)` makes `context.services` typed in every callback, where
+`bot_data["services"]` would be `Any`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.loading import Reloader
+from bot.search import Searcher
+from bot.store import Store
+from handlers.limits import RateLimiter
+
+SERVICES_KEY = "services"
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    store: Store
+    searcher: Searcher
+    reloader: Reloader
+    started_at: float = field(default_factory=time.time)
+    updates_handled: int = 0
+    # Off unless the composition root sets one from QUERIES_PER_MINUTE.
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
+
+
+class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]
+    """PTB's context, with the services the composition root put in `bot_data`."""
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.application)
+
+
+def services_of(application: Application) -> Services:  # type: ignore[type-arg]
+    found = application.bot_data[SERVICES_KEY]
+    if not isinstance(found, Services):
+        raise RuntimeError("the application was not built by bot.app.build_application")
+    return found
