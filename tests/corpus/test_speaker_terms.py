@@ -12,7 +12,7 @@ import bot.store.writes
 from bot.corpus.models import Article, Statement
 from bot.corpus.speaker_terms import speaker_terms
 from bot.store import MIGRATIONS, CorpusChange, Store
-from tests.test_store import make_article, make_statement
+from tests.auxil.corpus import make_article, make_statement
 
 Said = tuple[str, str]  # (speaker, speaker type)
 

@@ -30,7 +30,7 @@ from tests.auxil.running_bot import ADMIN_ID
 
 pytestmark = pytest.mark.slow
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FIRST = "Ann Bo Cy Dee Ed Fay Gus Hal Ida Jo Kim Lev Max Ned Ola Pia Quin Rae Sol Tam Uma Vic Wen Xan Yul Zed".split()
 LAST = "Lee Chen Dunn Park Fox Grant Hale Irwin Jonas Kerr Lund Moss Noor Ortiz Pratt".split()
 STEP_TIMEOUT = 120.0

@@ -9,7 +9,7 @@ import pytest
 
 from bot.corpus.members import MembershipEvent, current_status, load_members
 
-SHIPPED = Path(__file__).resolve().parents[1] / "seeds" / "members.csv"
+SHIPPED = Path(__file__).resolve().parents[2] / "seeds" / "members.csv"
 HEADER = "country,iso2,status,since,until,source,note\n"
 URL = "https://en.wikipedia.org/wiki/Shanghai_Cooperation_Organisation"
 

@@ -33,7 +33,7 @@ from tests.auxil import updates
 from tests.auxil.fake_bot_api import FakeBotApi, FaultKind
 from tests.auxil.running_bot import ADMIN_ID, bot_settings, running_bot, services_of
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ADMIN = updates.user(ADMIN_ID, first_name="Olga", username="olga")
 STRANGER = updates.user(1001)
 SAFE_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*\.txt"

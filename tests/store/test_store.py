@@ -9,29 +9,8 @@ import pytest
 import bot.store.versions
 import bot.store.writes
 from bot.corpus.members import MembershipEvent
-from bot.corpus.models import Article, Statement
 from bot.store import SCHEMA_VERSION, CorpusChange, CorpusDelta, Store
-
-
-def make_article(name: str, text: str = "Paragraph one.", published: date | None = date(2024, 7, 4)) -> Article:
-    return Article(name, published, "Astana", "Example Wire", (text, "Paragraph two."), f"hash-{name}-{text}")
-
-
-def make_statement(article: Article, speaker: str | None, text: str, **extra: object) -> Statement:
-    fields: dict[str, object] = {
-        "doc": article.name,
-        "date": article.date,
-        "outlet": article.outlet,
-        "paragraph": 0,
-        "text": text,
-        "kind": "indirect",
-        "cue": "said",
-        "speaker": speaker,
-        "speaker_role": None,
-        "speaker_type": "person",
-    }
-    fields.update(extra)
-    return Statement(**fields)  # type: ignore[arg-type]
+from tests.auxil.corpus import make_article, make_statement
 
 
 async def test_a_new_file_gets_the_current_schema(store: Store) -> None:

@@ -10,7 +10,7 @@ from spacy.language import Language
 
 from bot.corpus.evaluation import EvalRow, format_table, run_eval
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 EVAL_ROOT = SHARED / "eval"
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.corpus.topics import Taxonomy, Topic, load_taxonomy
 
-SHIPPED = Path(__file__).resolve().parents[1] / "seeds" / "topics.toml"
+SHIPPED = Path(__file__).resolve().parents[2] / "seeds" / "topics.toml"
 
 
 def _write(tmp_path: Path, text: str) -> Path:
