@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -32,7 +33,7 @@ class Services:
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
 
 
-class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """PTB's context, with the services the composition root put in `bot_data`."""
 
     @property
@@ -40,7 +41,7 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: igno
         return services_of(self.application)
 
 
-def services_of(application: Application) -> Services:  # type: ignore[type-arg]
+def services_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
     found = application.bot_data[SERVICES_KEY]
     if not isinstance(found, Services):
         raise RuntimeError("the application was not built by bot.app.build_application")

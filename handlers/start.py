@@ -36,7 +36,7 @@ async def start(update: Update, context: BotContext) -> None:
         if statement is None:
             await reply(update, "That statement is no longer in the corpus. Try /quote for another.")
             return
-        await reply(update, render.statement_card(statement), render.card_keyboard("", 0, 1, statement))
+        await reply(update, render.statement_card(statement), render.card_keyboard(None, 0, 1, statement))
         return
     counts = await context.services.store.counts()
     greeting = (

@@ -286,7 +286,8 @@ def _draft(
 
 def _runs(doc: Doc, indices: list[int]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
-    start = prev = None
+    start: int | None = None
+    prev = 0
     for i in indices:
         if start is None:
             start = prev = i
@@ -295,7 +296,7 @@ def _runs(doc: Doc, indices: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((doc[start].idx, doc[prev].idx + len(doc[prev])))
             start = prev = i
-    if start is not None and prev is not None:
+    if start is not None:
         runs.append((doc[start].idx, doc[prev].idx + len(doc[prev])))
     return runs
 

@@ -316,6 +316,7 @@ def _trie_regex(node: dict[str, dict]) -> str:
 def _index() -> _Index:
     aliases: dict[str, _Alias] = {}
     names: dict[str, str] = {}
+    code: str | None
     for country in pycountry.countries:
         code = country.alpha_2
         if code in _NOT_COUNTRIES:

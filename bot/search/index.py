@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -69,7 +69,7 @@ class SearchIndex:
     def __init__(
         self,
         speakers: Iterable[SpeakerNames] = (),
-        topics: dict[str, Sequence[str]] | None = None,
+        topics: Mapping[str, Sequence[str]] | None = None,
         topic_counts: Iterable[NamedCount] = (),
         country_counts: Iterable[NamedCount] = (),
         version: int = 0,
@@ -82,7 +82,7 @@ class SearchIndex:
         self._topic_counts = {c.name: c.count for c in topic_counts}
         self._country_counts = {c.name: c.count for c in country_counts}
         self._lists: dict[TargetKind, MatchList] = {kind: MatchList() for kind in ("speaker", "topic", "country")}
-        self._prominent: dict[str, tuple[list[str], list[Target]]] = {}
+        self._prominent: dict[TargetKind, tuple[list[str], list[Target]]] = {}
         self._resolved: OrderedDict[tuple[str, tuple[TargetKind, ...], bool], Resolution] = OrderedDict()
         for speaker in speakers:
             self._add_speaker(speaker)
@@ -227,10 +227,11 @@ class SearchIndex:
         """Whatever is nearest, however weak: what to suggest when nothing matched."""
         folded = fold(query[:MAX_QUERY_CHARS]) or " "
         found: list[tuple[float, Target]] = []
-        for kind in ("speaker", "topic"):
+        kinds: tuple[TargetKind, ...] = ("speaker", "topic")
+        for kind in kinds:
             if kind not in self._prominent:
                 # WRatio has no cut-off to prune with, so it looks only through the most-quoted names.
-                self._prominent[kind] = self._lists[kind].prominent(CLOSEST_POOL)  # type: ignore[index]
+                self._prominent[kind] = self._lists[kind].prominent(CLOSEST_POOL)
             strings, owners = self._prominent[kind]
             for _, score, index in process.extract(folded, strings, scorer=fuzz.WRatio, limit=limit):
                 found.append((score, owners[index]))

@@ -1,6 +1,6 @@
 """Opening the database file, bringing its schema forward, and the few helpers every statement goes through.
 
-The reads (bot/store/database.py) and the writes (bot/store/writes.py) share these, so both talk to
+The reads (`reads`) and the writes (`writes`) share these, so both talk to
 SQLite the same way: one trip to aiosqlite's thread per statement, and one transaction per change.
 """
 
@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -45,7 +46,7 @@ async def connect(path: Path) -> aiosqlite.Connection:
 
 
 async def schema_version(db: aiosqlite.Connection) -> int:
-    return await fetch_scalar(db, "PRAGMA user_version")  # type: ignore[return-value]
+    return int(await fetch_scalar(db, "PRAGMA user_version"))
 
 
 async def migrate(db: aiosqlite.Connection, path: Path) -> None:
@@ -74,10 +75,20 @@ async def fetch_ids(db: aiosqlite.Connection, sql: str, params: Sequence[object]
     return [row[0] for row in await db.execute_fetchall(sql, params)]
 
 
-async def fetch_scalar(db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()) -> object:
+# SQLite's values are typed by the row, not the column: `Any` says so, and the callers know their columns.
+async def fetch_scalar(db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()) -> Any:
     async with db.execute(sql, params) as cursor:
         row = await cursor.fetchone()
     return row[0] if row else None
+
+
+async def fetch_row(db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...]:
+    """The one row a query must return (an aggregate, or a row the caller knows is there)."""
+    async with db.execute(sql, params) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        raise LookupError(f"no row for {sql!r}")
+    return tuple(row)
 
 
 def only(column: str, values: Iterable[int] | Iterable[str] | None) -> tuple[str, tuple[str, ...]]:

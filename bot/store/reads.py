@@ -10,12 +10,13 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
 from bot.corpus.members import MembershipEvent
 from bot.store import connection, versions, writes
-from bot.store.connection import fetch_ids, fetch_scalar, only
+from bot.store.connection import fetch_ids, fetch_row, fetch_scalar, only
 from bot.store.records import (
     CorpusChange,
     CorpusCounts,
@@ -45,22 +46,22 @@ _STATEMENTS_FROM = """
 """
 
 
-def _stored_statement(row: Sequence[object]) -> StoredStatement:
+def _stored_statement(row: Sequence[Any]) -> StoredStatement:
     return StoredStatement(
-        id=row[0],  # type: ignore[arg-type]
-        text=row[1],  # type: ignore[arg-type]
-        kind=row[2],  # type: ignore[arg-type]
-        cue=row[3],  # type: ignore[arg-type]
-        speaker_id=row[4],  # type: ignore[arg-type]
-        speaker=row[5],  # type: ignore[arg-type]
-        speaker_kind=row[6],  # type: ignore[arg-type]
-        speaker_role=row[7],  # type: ignore[arg-type]
-        date=date.fromisoformat(row[8]) if row[8] else None,  # type: ignore[arg-type]
-        outlet=row[9],  # type: ignore[arg-type]
-        doc=row[10],  # type: ignore[arg-type]
-        paragraph=row[11],  # type: ignore[arg-type]
-        topics=tuple(row[12].split("|")) if row[12] else (),  # type: ignore[union-attr]
-        countries=tuple(row[13].split("|")) if row[13] else (),  # type: ignore[union-attr]
+        id=row[0],
+        text=row[1],
+        kind=row[2],
+        cue=row[3],
+        speaker_id=row[4],
+        speaker=row[5],
+        speaker_kind=row[6],
+        speaker_role=row[7],
+        date=date.fromisoformat(row[8]) if row[8] else None,
+        outlet=row[9],
+        doc=row[10],
+        paragraph=row[11],
+        topics=tuple(row[12].split("|")) if row[12] else (),
+        countries=tuple(row[13].split("|")) if row[13] else (),
     )
 
 
@@ -125,11 +126,11 @@ class Store:
     # -- reading --------------------------------------------------------------------------------------
 
     async def counts(self) -> CorpusCounts:
-        async with self._db.execute(
+        documents, statements, speakers = await fetch_row(
+            self._db,
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM statements), "
-            "(SELECT count(*) FROM speakers)"
-        ) as cursor:
-            documents, statements, speakers = await cursor.fetchone()  # type: ignore[misc]
+            "(SELECT count(*) FROM speakers)",
+        )
         return CorpusCounts(documents, statements, speakers)
 
     async def statements(self, ids: Sequence[int]) -> list[StoredStatement]:
@@ -157,7 +158,7 @@ class Store:
         )
         if statement_id is None:
             statement_id = await fetch_scalar(self._db, "SELECT min(id) FROM statements")
-        return await self.statement(statement_id) if statement_id is not None else None  # type: ignore[arg-type]
+        return await self.statement(statement_id) if statement_id is not None else None
 
     async def ids_by_speakers(self, speaker_ids: Sequence[int], limit: int = 1000) -> list[int]:
         """Newest first."""
@@ -248,10 +249,9 @@ class Store:
         statement = await self.statement(statement_id)
         if statement is None:
             return None
-        async with self._db.execute(
-            "SELECT paragraphs, place FROM documents WHERE name = ?", (statement.doc,)
-        ) as cursor:
-            paragraphs_json, place = await cursor.fetchone()  # type: ignore[misc]
+        paragraphs_json, place = await fetch_row(
+            self._db, "SELECT paragraphs, place FROM documents WHERE name = ?", (statement.doc,)
+        )
         paragraphs = json.loads(paragraphs_json)
         return SourceParagraph(statement, paragraphs[statement.paragraph], len(paragraphs), place)
 
@@ -311,10 +311,11 @@ class Store:
             ]
 
     async def meta(self, key: str) -> str | None:
-        return await fetch_scalar(self._db, "SELECT value FROM meta WHERE key = ?", (key,))  # type: ignore[return-value]
+        value = await fetch_scalar(self._db, "SELECT value FROM meta WHERE key = ?", (key,))
+        return None if value is None else str(value)
 
     async def integrity_check(self) -> str:
-        return await fetch_scalar(self._db, "PRAGMA integrity_check")  # type: ignore[return-value]
+        return str(await fetch_scalar(self._db, "PRAGMA integrity_check"))
 
     async def _named_counts(self, sql: str, params: Sequence[object] = ()) -> list[NamedCount]:
         return [NamedCount(name, count) for name, count in await self._db.execute_fetchall(sql, params)]

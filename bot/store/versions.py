@@ -11,7 +11,7 @@ import time
 
 import aiosqlite
 
-from bot.store.connection import fetch_scalar
+from bot.store.connection import fetch_row, fetch_scalar
 from bot.store.records import CorpusDelta
 
 # Corpus versions whose changes are logged; a searcher further behind rebuilds its match lists. A running
@@ -55,10 +55,9 @@ async def changes(db: aiosqlite.Connection, after: int, upto: int) -> CorpusDelt
     That is when one of them is no longer (or was never) logged, or replaced the taxonomy.
     """
     span = (after, upto)
-    async with db.execute(
-        "SELECT count(*), coalesce(max(rebuild), 0) FROM corpus_versions WHERE version > ? AND version <= ?", span
-    ) as cursor:
-        logged, rebuild = await cursor.fetchone()  # type: ignore[misc]
+    logged, rebuild = await fetch_row(
+        db, "SELECT count(*), coalesce(max(rebuild), 0) FROM corpus_versions WHERE version > ? AND version <= ?", span
+    )
     if logged != upto - after or rebuild:
         return None
     delta = CorpusDelta()
