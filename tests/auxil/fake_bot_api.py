@@ -340,6 +340,8 @@ class FakeBotApi:
             return self._error(call, _too_many_requests(rule.retry_after))
         if rule.kind is FaultKind.SERVER_ERROR:
             return self._error(call, ApiError(500, "Internal Server Error"))
+        if rule.kind is FaultKind.BLOCKED:
+            return self._error(call, ApiError(403, "Forbidden: bot was blocked by the user"))
         if rule.kind is FaultKind.BAD_GATEWAY:
             call.error = "502 Bad Gateway"
             return Reply(502, _BAD_GATEWAY_BODY, "text/html")

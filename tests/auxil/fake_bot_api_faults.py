@@ -20,6 +20,7 @@ __all__ = ["FaultKind", "FaultRule", "Faults", "FloodLimit"]
 
 class FaultKind(StrEnum):
     RETRY_AFTER = "429"
+    BLOCKED = "403"  # the user blocked the bot
     SERVER_ERROR = "500"
     BAD_GATEWAY = "502"
     DELAY = "delay"  # hold the request past the client's timeout, then drop it

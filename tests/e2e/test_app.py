@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from telegram.ext import Application
 
-from bot.app import BOT_API_CONNECTIONS
+from bot.app import BOT_API_CONNECTIONS, build_application
+from bot.config import Settings
 from bot.logs import configure_logging
 from bot.store import Store
 from tests.auxil import updates
@@ -136,3 +138,51 @@ async def test_the_token_never_reaches_the_logs_even_at_debug(
     assert "getUpdates" in err or "sendMessage" in err  # DEBUG logging really was on
     assert fake_api.token not in err
     assert fake_api.token.split(":")[1] not in err
+
+
+ERROR_CHAT = -1009999
+
+
+async def test_an_unexpected_error_is_reported_to_the_error_chat_redacted(
+    fake_api: FakeBotApi, sample_store: Store, tmp_path: Path
+) -> None:
+    settings = bot_settings(fake_api, tmp_path, error_chat_id=ERROR_CHAT)
+    async with running_bot(settings, sample_store) as application:
+        searcher = services_of(application).searcher
+
+        async def failing_find(*args: object, **kwargs: object) -> None:
+            raise RuntimeError(f"lookup failed at {settings.bot_api_base_url}{fake_api.token}/x")
+
+        searcher.find = failing_find  # type: ignore[method-assign]
+        await reply_to(fake_api, updates.private_message("/quote zhang"), 1001)  # the user is told
+        report = await fake_api.wait_for("sendMessage", sent_to(ERROR_CHAT))
+    text = report.params["text"]
+    assert "RuntimeError" in text and "/quote zhang" in text  # the error, and the update that caused it
+    assert fake_api.token not in text and "[REDACTED]" in text
+    assert len(text) <= 4096
+
+
+async def test_a_user_who_blocked_the_bot_is_one_log_line_not_a_traceback(
+    fake_api: FakeBotApi, sample_store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    settings = bot_settings(fake_api, tmp_path, error_chat_id=ERROR_CHAT)
+    async with running_bot(settings, sample_store):
+        fake_api.faults.fail_next("sendMessage", FaultKind.BLOCKED)
+        fake_api.push_update(updates.private_message("/help"))
+        await fake_api.wait_for("sendMessage", lambda call: call.fault is FaultKind.BLOCKED, include_failed=True)
+        # The next update is handled after the failed one's error handler has run.
+        await reply_to(fake_api, updates.private_message("/help", from_user=updates.user(1002, "Other")), 1002)
+    blocked = [r for r in caplog.records if "refused the bot's message" in r.getMessage()]
+    assert len(blocked) == 1 and blocked[0].exc_info is None
+    assert not any(r.levelno >= logging.ERROR for r in caplog.records)
+    assert not [c for c in fake_api.calls_to("sendMessage") if int(c.params["chat_id"]) == ERROR_CHAT]
+
+
+def test_the_file_url_of_a_self_hosted_bot_api_keeps_its_host(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, bot_token="1:x", bot_api_base_url="https://bot.example.com/bot")  # type: ignore[call-arg]
+    assert build_application(settings, cast(Store, None)).bot.base_file_url == "https://bot.example.com/file/bot1:x"
+    explicit = Settings(  # type: ignore[call-arg]
+        _env_file=None, bot_token="1:x", bot_api_file_url="https://files.example.com/file/bot"
+    )
+    assert build_application(explicit, cast(Store, None)).bot.base_file_url == "https://files.example.com/file/bot1:x"
