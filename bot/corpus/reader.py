@@ -49,9 +49,12 @@ _REPORTER = re.compile(
 )
 
 
-def read_article(path: Path) -> Article | SkippedFile:
-    """Read one seed file; a file that cannot be an article comes back as `SkippedFile` with a reason."""
-    name = path.name
+def read_article(path: Path, name: str | None = None) -> Article | SkippedFile:
+    """Read one seed file; a file that cannot be an article comes back as `SkippedFile` with a reason.
+
+    `name` identifies the article (a load passes its path inside SEEDS_DIR); by default, the file name.
+    """
+    name = name or path.name
     try:
         if path.is_symlink():
             return SkippedFile(name, "symbolic links are not followed")
@@ -170,5 +173,8 @@ def read_articles(paths: Iterable[Path]) -> tuple[list[Article], list[SkippedFil
     skipped: list[SkippedFile] = []
     for path in iter_article_paths(paths):
         result = read_article(path)
-        (articles if isinstance(result, Article) else skipped).append(result)  # type: ignore[arg-type]
+        if isinstance(result, Article):
+            articles.append(result)
+        else:
+            skipped.append(result)
     return articles, skipped

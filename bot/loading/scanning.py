@@ -54,7 +54,7 @@ def scan(seeds_dir: Path, known: dict[str, KnownDocument]) -> Scan:
         if digest is not None and _same_bytes(path, digest):
             found.unchanged.append(name)
         else:
-            result = read_article(path)
+            result = read_article(path, name)
             if isinstance(result, SkippedFile):
                 found.skipped.append(result)
                 continue
@@ -70,17 +70,20 @@ def scan(seeds_dir: Path, known: dict[str, KnownDocument]) -> Scan:
 def article_files(seeds_dir: Path) -> Iterator[tuple[str, str, FileStat | None]]:
     """The files `iter_article_paths([seeds_dir])` gives, in its order: each one's name, path and stat.
 
+    A document's name is its path inside `seeds_dir` ("tass/2024-07-04.txt"), so two outlets' files of
+    the same name in different folders are two documents; a file at the top is named by its file name.
+
     The stat is None for a symbolic link (never read as an article). One walk of `os.listdir` and
     `os.lstat`, making no object that outlives its file, costs a fraction of `Path.rglob`, `Path.is_file`
     and sorting `Path`s, which is most of a scan once few files need hashing.
     """
     if seeds_dir.is_dir():
-        yield from _walk(str(seeds_dir))
+        yield from _walk(str(seeds_dir), "")
     else:
         yield from ((path.name, str(path), None) for path in iter_article_paths([seeds_dir]))
 
 
-def _walk(folder: str) -> Iterator[tuple[str, str, FileStat | None]]:
+def _walk(folder: str, inside: str) -> Iterator[tuple[str, str, FileStat | None]]:
     # `Path`s compare part by part, so in their sorted order each folder's entries come by name, and a
     # subfolder's files where the subfolder's name falls: sorting each folder as it is walked is enough.
     try:
@@ -95,12 +98,12 @@ def _walk(folder: str) -> Iterator[tuple[str, str, FileStat | None]]:
         except OSError:
             continue  # gone since the listing: neither a file nor a link now
         if stat.S_ISDIR(status.st_mode):
-            yield from _walk(path)  # a real folder; rglob never descends through a link to one
+            yield from _walk(path, f"{inside}{name}/")  # a real folder; rglob never descends through a link
         elif name.endswith(ARTICLE_SUFFIX):
             if stat.S_ISREG(status.st_mode):
-                yield name, path, (status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+                yield inside + name, path, (status.st_size, status.st_mtime_ns, status.st_ctime_ns)
             elif stat.S_ISLNK(status.st_mode):
-                yield name, path, None  # listed, never stat'ed or read: the reader refuses links
+                yield inside + name, path, None  # listed, never stat'ed or read: the reader refuses links
 
 
 def _same_bytes(path: Path, digest: str) -> bool:

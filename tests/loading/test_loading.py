@@ -51,6 +51,24 @@ async def test_a_first_load_then_changes_are_applied_incrementally(store: Store,
     assert third.unchanged == ["b.txt", "c.txt"] and not third.added and not third.changed
 
 
+async def test_two_outlets_files_of_the_same_name_are_two_documents(store: Store, seeds: Path) -> None:
+    for outlet, speaker in (("tass", "Foreign Minister Di Gao"), ("xinhua", "Ambassador Ed Fox")):
+        (seeds / outlet).mkdir()
+        write(seeds / outlet, "2024-07-04.txt", speaker, "the summit went well")
+    first = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert sorted(first.added) == ["a.txt", "b.txt", "tass/2024-07-04.txt", "xinhua/2024-07-04.txt"]
+    assert (await store.counts()).documents == 4
+    # Each load used to swap one for the other; now nothing changes until a file does.
+    again = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert not again.added and not again.changed and not again.removed
+    assert len(again.unchanged) == 4
+    assert await speakers(store) == {"Ann Lee", "Bo Chen", "Di Gao", "Ed Fox"}
+    (seeds / "xinhua" / "2024-07-04.txt").unlink()
+    third = await load_corpus(store, seeds, DEFAULT_MODEL)
+    assert third.removed == ["xinhua/2024-07-04.txt"]
+    assert await speakers(store) == {"Ann Lee", "Bo Chen", "Di Gao"}
+
+
 async def test_a_load_that_fails_midway_leaves_the_old_corpus(
     store: Store, seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -100,9 +118,9 @@ async def test_files_already_loaded_are_only_hashed_not_read_again(
     read: list[str] = []
     original = scanning.read_article
 
-    def counting(path: Path) -> object:
+    def counting(path: Path, name: str | None = None) -> object:
         read.append(path.name)
-        return original(path)
+        return original(path, name)
 
     monkeypatch.setattr(scanning, "read_article", counting)
     write(seeds, "b.txt", "Ambassador Bo Chen", "trade with Kazakhstan tripled")

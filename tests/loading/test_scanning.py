@@ -27,7 +27,8 @@ def test_the_walk_lists_what_iter_article_paths_lists_in_the_same_order(tmp_path
 
     listed = list(article_files(seeds))
     assert [Path(path) for _, path, _ in listed] == list(iter_article_paths([seeds]))
-    assert [name for name, _, _ in listed] == [path.name for path in iter_article_paths([seeds])]
+    # Each is named by its path inside the folder, so files of one name in two folders are two documents.
+    assert [name for name, _, _ in listed] == [p.relative_to(seeds).as_posix() for p in iter_article_paths([seeds])]
     by_name = {Path(path).relative_to(seeds).as_posix(): status for _, path, status in listed}
     assert by_name["link.txt"] is None and by_name["broken.txt"] is None  # links are never stat'ed
     status = by_name["nested/z.txt"]
