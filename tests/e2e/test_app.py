@@ -77,6 +77,11 @@ async def test_group_commands_addressed_to_us_reply_to_the_asker(fake_api: FakeB
 async def test_channel_posts_are_answered_in_the_channel(fake_api: FakeBotApi, app: Application) -> None:
     answer = await reply_to(fake_api, updates.channel_post("/members"), -1001000000002)
     assert "Member states" in answer.params["text"]
+    # Addressed to us, the same; addressed to another bot in the channel, nothing.
+    fake_api.push_update(updates.channel_post("/quote@someone_else_bot norov"))
+    ours = await reply_to(fake_api, updates.channel_post(f"/quote@{fake_api.bot_user.username} xi"), -1001000000002)
+    assert "Xi Jinping" in ours.params["text"]
+    assert len(fake_api.calls_to("sendMessage")) == 2
 
 
 async def test_inline_mode_pages_statements(fake_api: FakeBotApi, app: Application) -> None:
