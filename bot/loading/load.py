@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.corpus.members import load_members
 from bot.corpus.models import Article, Statement
+from bot.corpus.provenance import SOURCES_FILE, read_sources
 from bot.corpus.topics import load_taxonomy
 from bot.loading.report import LoadReport
 from bot.loading.scanning import scan
@@ -141,7 +142,7 @@ def parse_workers() -> int:
 
 
 async def _load_reference_data(store: Store, seeds_dir: Path) -> list[str]:
-    """Members and topics reload with the corpus; a file with an invalid row keeps the old data."""
+    """Members, sources and topics reload with the corpus; a file with an invalid row keeps the old data."""
     problems: list[str] = []
     members_path = seeds_dir / MEMBERS_FILE
     if members_path.is_file():
@@ -149,6 +150,10 @@ async def _load_reference_data(store: Store, seeds_dir: Path) -> list[str]:
         problems += member_problems
         if not member_problems:
             await store.replace_membership(events)
+    sources, source_problems = read_sources(seeds_dir / SOURCES_FILE)
+    problems += source_problems
+    # A bad row is left out and named; the good rows still load, as each names one article only.
+    await store.replace_sources(sources)
     topics_path = seeds_dir / TOPICS_FILE
     if topics_path.is_file():
         taxonomy, topic_problems = load_taxonomy(topics_path)

@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.corpus.members import MembershipEvent
+from bot.corpus.provenance import Source
 from bot.store import connection, versions, writes
 from bot.store.connection import fetch_ids, fetch_row, fetch_scalar, only
 from bot.store.records import (
@@ -35,14 +36,16 @@ RANKED_MATCHES = 200
 # The columns `_stored_statement` reads, in its order.
 _STATEMENT_COLUMNS = """
     s.id, s.text, s.kind, s.cue, s.speaker_id, sp.name, sp.kind, s.speaker_role, s.date,
-    d.outlet, d.name, s.paragraph,
+    coalesce(d.outlet, src.outlet), d.name, s.paragraph,
     (SELECT group_concat(topic, '|') FROM statement_topics WHERE statement_id = s.id),
-    (SELECT group_concat(country, '|') FROM statement_countries WHERE statement_id = s.id)
+    (SELECT group_concat(country, '|') FROM statement_countries WHERE statement_id = s.id),
+    src.url, src.title, src.outlet
 """
 _STATEMENTS_FROM = """
     FROM statements s
     JOIN documents d ON d.id = s.document_id
     LEFT JOIN speakers sp ON sp.id = s.speaker_id
+    LEFT JOIN sources src ON src.document = d.name
 """
 
 
@@ -62,6 +65,9 @@ def _stored_statement(row: Sequence[Any]) -> StoredStatement:
         paragraph=row[11],
         topics=tuple(row[12].split("|")) if row[12] else (),
         countries=tuple(row[13].split("|")) if row[13] else (),
+        url=row[14],
+        title=row[15],
+        site=row[16],
     )
 
 
@@ -115,6 +121,9 @@ class Store:
     ) -> None:
         await writes.replace_topics(self._db, topics, tag)
 
+    async def replace_sources(self, sources: Iterable[Source]) -> None:
+        await writes.replace_sources(self._db, list(sources))
+
     # -- the version log (bot/store/versions.py) ------------------------------------------------------
 
     async def corpus_version(self) -> int:
@@ -145,6 +154,11 @@ class Store:
             for row in await self._db.execute_fetchall(sql, chunk):
                 rows[row[0]] = _stored_statement(row)
         return [rows[i] for i in ids if i in rows]
+
+    async def document_statements(self, name: str) -> list[StoredStatement]:
+        """One document's statements, in the order the article gives them."""
+        sql = f"SELECT {_STATEMENT_COLUMNS} {_STATEMENTS_FROM} WHERE d.name = ? ORDER BY s.paragraph, s.id"
+        return [_stored_statement(row) for row in await self._db.execute_fetchall(sql, (name,))]
 
     async def statement(self, statement_id: int) -> StoredStatement | None:
         found = await self.statements([statement_id])

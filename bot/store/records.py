@@ -28,6 +28,10 @@ class StoredStatement:
     paragraph: int
     topics: tuple[str, ...]
     countries: tuple[str, ...]
+    # Where the article came from (SEEDS_DIR/sources.csv), when known: its address, title and site.
+    url: str | None = None
+    title: str | None = None
+    site: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

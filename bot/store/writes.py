@@ -16,6 +16,7 @@ import aiosqlite
 from bot.corpus.identity import Speaker, SpeakerDirectory
 from bot.corpus.members import MembershipEvent
 from bot.corpus.models import Article, Statement
+from bot.corpus.provenance import Source
 from bot.corpus.speaker_terms import lookup_terms
 from bot.store.connection import fetch_ids, fetch_scalar, only, transaction
 from bot.store.records import CorpusChange, CorpusDelta, FileStat, KnownDocument
@@ -304,3 +305,18 @@ async def replace_topics(
                 "INSERT OR IGNORE INTO statement_topics (statement_id, topic, date) VALUES (?, ?, ?)", tagged
             )
         await bump_version(db, None)
+
+
+async def replace_sources(db: aiosqlite.Connection, sources: list[Source]) -> None:
+    """Replace the articles' sources with those of SEEDS_DIR/sources.csv, unless they are those already."""
+    rows = sorted((s.file, s.url, s.title, s.outlet, s.fetched) for s in sources)
+    current = await db.execute_fetchall("SELECT document, url, title, outlet, fetched FROM sources ORDER BY document")
+    if [tuple(row) for row in current] == rows:
+        return
+    async with transaction(db):
+        await db.execute("DELETE FROM sources")
+        await db.executemany(
+            "INSERT OR REPLACE INTO sources (document, url, title, outlet, fetched) VALUES (?, ?, ?, ?, ?)", rows
+        )
+        # Sources are not in the match lists: a version with nothing for searchers to read again.
+        await bump_version(db, CorpusDelta())
