@@ -44,18 +44,26 @@ class Reloader:
         if self._lock.locked():
             raise ReloadBusyError("a reload is already running")
         async with self._lock:
-            started = time.strftime("%Y-%m-%d %H:%M:%S")
-            try:
-                async with await Store.open(self.database_path) as writer:
-                    report = await load_corpus(
-                        writer, self.seeds_dir, self.model, executor=self.executor, progress=progress
-                    )
-            except Exception as exc:
-                self.last = f"{started}: failed ({type(exc).__name__})"
-                raise
-            await self.searcher.refresh()
-            self.last = (
-                f"{started}: ok, {len(report.added)} added, {len(report.changed)} changed, "
-                f"{len(report.removed)} removed, {len(report.skipped)} skipped"
-            )
-            return report
+            return await self._reload(progress)
+
+    async def reload_in_turn(self, progress: ProgressCallback | None = None) -> LoadReport:
+        """Wait for a running reload, then reload: files saved meanwhile may be newer than what it scanned."""
+        async with self._lock:
+            return await self._reload(progress)
+
+    async def _reload(self, progress: ProgressCallback | None) -> LoadReport:
+        started = time.strftime("%Y-%m-%d %H:%M:%S")
+        try:
+            async with await Store.open(self.database_path) as writer:
+                report = await load_corpus(
+                    writer, self.seeds_dir, self.model, executor=self.executor, progress=progress
+                )
+        except Exception as exc:
+            self.last = f"{started}: failed ({type(exc).__name__})"
+            raise
+        await self.searcher.refresh()
+        self.last = (
+            f"{started}: ok, {len(report.added)} added, {len(report.changed)} changed, "
+            f"{len(report.removed)} removed, {len(report.skipped)} skipped"
+        )
+        return report
