@@ -33,9 +33,10 @@ from bot.botapi.retry import RetryingRateLimiter
 from bot.botapi.transport import BotApiRequest
 from bot.config import Settings
 from bot.loading import Reloader
+from bot.loading.sources import WebSources
 from bot.search import Searcher, keys
 from bot.store import Store
-from handlers import admin, catalog, inline, members, quote, start, timeline
+from handlers import admin, catalog, inline, members, quote, start, timeline, web
 from handlers.common import reply
 from handlers.context import SERVICES_KEY, BotContext, Services, services_of
 from handlers.errors import on_error
@@ -47,6 +48,11 @@ logger = logging.getLogger(__name__)
 
 # How often a running bot checks whether `scobot load` or /reload changed the corpus.
 CORPUS_POLL_SECONDS = 3.0
+
+# How often the feed job looks for feeds that are due (each feed's own `every` in feeds.toml says when),
+# and how soon after start-up it first looks: the first round polls every feed.
+FEED_CHECK_SECONDS = 60.0
+FEED_FIRST_CHECK_SECONDS = 15.0
 
 # Bot API requests in flight at once, one connection each. Replies are paced to 30 a second, but against
 # the real Bot API every request is a network round trip (50–300 ms) and edits and button answers add up.
@@ -71,6 +77,8 @@ COMMANDS = {
 ADMIN_COMMANDS = {
     "reload": (admin.reload, "Reload the corpus from SEEDS_DIR"),
     "stats": (admin.stats, "Corpus, reloads and uptime"),
+    "add": (web.add_command, "Add an article by its URL"),
+    "feeds": (web.feeds_command, "The news feeds: last poll, added, errors"),
 }
 DESCRIPTION = (
     "Who said what about the Shanghai Cooperation Organization. Ask by speaker, topic, country or words "
@@ -104,6 +112,7 @@ def build_application(
         # busy private chat meet 429s, each waited out, and 3 retries lost some in the flood benchmark.
         .rate_limiter(RetryingRateLimiter(max_retries=10))
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
         .concurrent_updates(True)
         .request(request)
         .get_updates_request(updates_request or request)
@@ -117,6 +126,12 @@ def build_application(
         searcher=searcher,
         reloader=reloader,
         limiter=RateLimiter(settings.queries_per_minute),
+        web=WebSources(
+            settings.seeds_dir,
+            allow_private=settings.allow_private_fetch,
+            timeout=settings.fetch_timeout,
+            host_interval=settings.fetch_host_interval,
+        ),
     )
     register_handlers(application)
     return application
@@ -144,13 +159,21 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(timeline.on_timeline_button, pattern=rf"^tl\|{key}\|{page}$"))
     application.add_handler(CallbackQueryHandler(members.on_country_button, pattern=r"^mc\|[^|]{1,60}$"))
     application.add_handler(CallbackQueryHandler(catalog.on_speakers_button, pattern=rf"^sp\|all\|{page}$"))
+    application.add_handler(CallbackQueryHandler(web.on_add_button, pattern=r"^add\|[A-Za-z0-9_-]{1,16}$"))
     application.add_handler(CallbackQueryHandler(quote.on_noop_button, pattern=r"^noop$"))
     application.add_handler(CallbackQueryHandler(quote.on_unknown_button))  # stale, unknown or forged data
 
     application.add_handler(InlineQueryHandler(throttled(inline.inline_query, when=_inline_search)))
 
-    # Order matters: these catch what nothing above took, so they come last.
+    # Order matters: these catch what nothing above took, so they come last. A link in plain text comes
+    # before plain words: an admin's is offered for the corpus, anyone else's is a search as before.
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, _unknown_command))
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & filters.Regex(web.URL_IN_TEXT),
+            throttled(web.offer_url),
+        )
+    )
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, throttled(_plain_text))
     )
@@ -166,6 +189,18 @@ async def _post_init(application: Application) -> None:
         application.job_queue.run_repeating(
             _refresh_corpus, interval=timedelta(seconds=CORPUS_POLL_SECONDS), name="corpus-refresh"
         )
+        application.job_queue.run_repeating(
+            web.poll_feeds,
+            interval=timedelta(seconds=FEED_CHECK_SECONDS),
+            first=timedelta(seconds=FEED_FIRST_CHECK_SECONDS),
+            name="feeds",
+        )
+
+
+async def _post_shutdown(application: Application) -> None:
+    web_sources = services_of(application).web
+    if web_sources is not None:
+        await web_sources.close()
 
 
 async def _describe_bot(application: Application, settings: Settings) -> None:

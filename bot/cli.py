@@ -57,6 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     reload.set_defaults(handler=_load)
 
+    add = commands.add_parser("add", help="fetch articles by URL into SEEDS_DIR, then load them")
+    add.add_argument("urls", nargs="+", metavar="URL", help="an article's http(s) address")
+    add.set_defaults(handler=_add)
+
+    feeds = commands.add_parser(
+        "feeds", help="poll every feed in SEEDS_DIR/feeds.toml once and load what is new (for cron)"
+    )
+    feeds.set_defaults(handler=_feeds)
+
     evaluate = commands.add_parser("eval", help="score extraction against the gold sets")
     evaluate.add_argument(
         "--eval-dir",
@@ -145,6 +154,68 @@ def _terminal_progress(update: LoadProgress) -> None:
         print(f"\r{update.stage:<9} {bar} {update.done}/{update.total}", end="", file=sys.stderr, flush=True)
     else:
         print(f"\r{update.stage}…", end="", file=sys.stderr, flush=True)
+
+
+def _add(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.loading.sources import MAX_URLS_PER_ADD
+
+    if not settings.seeds_dir.is_dir():
+        print(f"scobot: SEEDS_DIR {settings.seeds_dir} is not a folder", file=sys.stderr)
+        return 2
+    if len(args.urls) > MAX_URLS_PER_ADD:
+        print(f"scobot: {len(args.urls)} URLs; one add takes up to {MAX_URLS_PER_ADD}", file=sys.stderr)
+        return 2
+    failed = asyncio.run(_from_the_web(settings, args.urls))
+    return 1 if failed else 0
+
+
+def _feeds(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.seeds_dir.is_dir():
+        print(f"scobot: SEEDS_DIR {settings.seeds_dir} is not a folder", file=sys.stderr)
+        return 2
+    failed = asyncio.run(_from_the_web(settings, None))
+    return 1 if failed else 0
+
+
+async def _from_the_web(settings: Settings, urls: list[str] | None) -> bool:
+    """Add `urls`, or run one feed round (None), then one load; print what happened. True if anything failed."""
+    from bot.loading.adding import loaded_articles, outcome_lines
+    from bot.loading.feeds import status_lines
+    from bot.loading.sources import WebSources
+    from bot.store import Store
+
+    web = WebSources(
+        settings.seeds_dir,
+        allow_private=settings.allow_private_fetch,
+        timeout=settings.fetch_timeout,
+        host_interval=settings.fetch_host_interval,
+    )
+    async with await Store.open(settings.database_path) as store:
+        try:
+            if urls is not None:
+                outcomes = await web.add(urls, store)
+                failed = [(o.url, o.reason) for o in outcomes if o.status == "failed"]
+                problems: list[str] = []
+            else:
+                report = await web.poller.round(store, only_due=False)
+                outcomes, failed, problems = report.added, report.failed, report.problems
+                print(f"feeds: {len(report.polled)} polled, {len(report.added)} added, {report.already} already there")
+        finally:
+            await web.close()
+        added = [outcome for outcome in outcomes if outcome.status == "added"]
+        if added:
+            await load_corpus(store, settings.seeds_dir, settings.spacy_model)
+        loaded = await loaded_articles(store, added)
+    for line in outcome_lines(outcomes, loaded):
+        print(line, file=sys.stderr if line.startswith("failed: ") else sys.stdout)
+    if urls is None:
+        for name, reason in failed:
+            print(f"failed: {name}: {reason}", file=sys.stderr)
+        for line in status_lines(web.poller):
+            print(line)
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    return bool(failed or problems)
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:

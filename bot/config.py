@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     queries_per_minute: int = Field(default=30, ge=0)
     # A chat (or channel) where unexpected errors are reported to the operators.
     error_chat_id: int | None = None
+    # Fetching pages and feeds (/add, scobot add, feeds.toml): private, loopback and link-local addresses
+    # are refused unless this allows them, for tests and intranets.
+    allow_private_fetch: bool = False
+    fetch_timeout: float = Field(default=20.0, gt=0, le=300)
+    fetch_host_interval: float = Field(default=2.0, ge=0, le=600)
 
     @field_validator("bot_token", "webhook_url", "webhook_secret", "bot_api_file_url", "error_chat_id", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.loading import Reloader
+from bot.loading.sources import WebSources
 from bot.search import Searcher
 from bot.store import Store
 from handlers.limits import RateLimiter
@@ -31,6 +32,8 @@ class Services:
     updates_handled: int = 0
     # Off unless the composition root sets one from QUERIES_PER_MINUTE.
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
+    # Pages and feeds (/add, /feeds, the feed job); None where the composition root gives none.
+    web: WebSources | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -102,10 +102,11 @@ async def on_source_button(update: Update, context: BotContext) -> None:
     source = await context.services.store.source(statement_id)
     await query.answer()
     text = render.source_view(source) if source else f"Statement #{statement_id} is no longer in the corpus."
+    keyboard = render.source_keyboard(source.statement) if source else None
     if isinstance(query.message, Message):  # an accessible message: the card stays, the source follows it
-        await query.message.reply_text(text)
+        await query.message.reply_text(text, reply_markup=keyboard)
     else:
-        await query.edit_message_text(text)
+        await query.edit_message_text(text, reply_markup=keyboard)
 
 
 async def source(update: Update, context: BotContext) -> None:
@@ -119,7 +120,7 @@ async def source(update: Update, context: BotContext) -> None:
     if found is None:
         await reply(update, f"There is no statement #{statement_id}.")
         return
-    await reply(update, render.source_view(found))
+    await reply(update, render.source_view(found), render.source_keyboard(found.statement))
 
 
 async def on_noop_button(update: Update, context: BotContext) -> None:

@@ -53,7 +53,8 @@ def balance_quotes(text: str) -> str:
 def statement_card(statement: StoredStatement, position: int | None = None, total: int | None = None) -> str:
     """One statement: the words, who said them, when and where it was reported."""
     lines = [speaker_line(statement), "", quoted(statement, CARD_TEXT_LIMIT), ""]
-    source = " · ".join(escape(part) for part in (statement.outlet, human_date(statement.date)) if part)
+    outlet = linked(statement.url, statement.outlet) if statement.outlet else None
+    source = " · ".join(part for part in (outlet, escape(human_date(statement.date))) if part)
     lines.append(f"<i>{source}</i>")
     tags = [*statement.topics, *statement.countries]
     if tags:
@@ -81,11 +82,48 @@ def source_view(source: SourceParagraph) -> str:
     meta = " · ".join(
         escape(part) for part in (statement.outlet, human_date(statement.date), source.place, statement.doc) if part
     )
+    article = ""
+    if link_target(statement.url):
+        article = f"\n{linked(statement.url, clip(statement.title or read_at_label(statement), 200))}"
     return (
         f"{speaker_line(statement)}\n\n{paragraph}\n\n"
-        f"<i>{meta}</i>\n<code>paragraph {statement.paragraph + 1} of {source.paragraph_count} · "
+        f"<i>{meta}</i>{article}\n<code>paragraph {statement.paragraph + 1} of {source.paragraph_count} · "
         f"#{statement.id}</code>"
     )
+
+
+def link_target(url: str | None) -> str | None:
+    """A URL fit for a link or a URL button: http(s) with a host; anything else an operator typed is left out."""
+    if not url:
+        return None
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    if scheme.lower() not in ("http", "https") or not host or any(c.isspace() or c in '"<>' for c in url):
+        return None
+    return url
+
+
+def linked(url: str | None, label: str) -> str:
+    """`label` (escaped) as a link to `url` where the URL is usable, else the label alone."""
+    target = link_target(url)
+    if target is None:
+        return escape(label)
+    return f'<a href="{escape(target, quote=True)}">{escape(label)}</a>'
+
+
+def read_at_label(statement: StoredStatement) -> str:
+    site = statement.site or statement.outlet
+    if not site and statement.url:
+        site = statement.url.partition("://")[2].split("/", 1)[0].removeprefix("www.")
+    return clip(f"Read at {site or 'the source'}", 40)
+
+
+def source_keyboard(statement: StoredStatement) -> InlineKeyboardMarkup | None:
+    """A "Read at OUTLET" button opening the original article, where its URL is known."""
+    target = link_target(statement.url)
+    if target is None:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(read_at_label(statement), url=target)]])
 
 
 def callback(*parts: object) -> str:
@@ -113,6 +151,9 @@ def card_keyboard(
         surname = (statement.speaker or "").split()[-1] if statement.speaker else "speaker"
         actions.append(InlineKeyboardButton(f"More by {clip(surname, 24)}", callback_data=callback("q", by_speaker, 0)))
     rows.append(actions)
+    read_at = source_keyboard(statement)
+    if read_at is not None:
+        rows.extend(list(row) for row in read_at.inline_keyboard)
     return InlineKeyboardMarkup(rows)
 
 
