@@ -112,7 +112,6 @@ def build_application(
         # busy private chat meet 429s, each waited out, and 3 retries lost some in the flood benchmark.
         .rate_limiter(RetryingRateLimiter(max_retries=10))
         .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
         .concurrent_updates(True)
         .request(request)
         .get_updates_request(updates_request or request)
@@ -195,12 +194,6 @@ async def _post_init(application: Application) -> None:
             first=timedelta(seconds=FEED_FIRST_CHECK_SECONDS),
             name="feeds",
         )
-
-
-async def _post_shutdown(application: Application) -> None:
-    web_sources = services_of(application).web
-    if web_sources is not None:
-        await web_sources.close()
 
 
 async def _describe_bot(application: Application, settings: Settings) -> None:

@@ -136,20 +136,17 @@ class Fetcher:
         self._allowed = allowed or address_policy(allow_private)
         self._timeout = aiohttp.ClientTimeout(total=timeout, connect=timeout, sock_read=timeout)
         self.pacer = HostPacer(host_interval)
-        self._session: aiohttp.ClientSession | None = None
 
     def _client(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(resolver=_CheckedResolver(self._allowed), limit=8)
-            self._session = aiohttp.ClientSession(
-                connector=connector, timeout=self._timeout, headers={"User-Agent": USER_AGENT}, trust_env=False
-            )
-        return self._session
+        # A session per fetch: fetches are minutes apart and to many hosts, so kept connections would
+        # only idle, and nothing is left open for an owner to forget to close.
+        connector = aiohttp.TCPConnector(resolver=_CheckedResolver(self._allowed), limit=4)
+        return aiohttp.ClientSession(
+            connector=connector, timeout=self._timeout, headers={"User-Agent": USER_AGENT}, trust_env=False
+        )
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Nothing stays open between fetches; kept so owners can treat the fetcher as a resource."""
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -159,12 +156,18 @@ class Fetcher:
 
     async def get(self, url: str, *, accept: Collection[str] = PAGE_TYPES, max_bytes: int = MAX_PAGE_BYTES) -> Fetched:
         """The body at `url`, or FetchError with the reason; redirects are followed and each one checked."""
+        async with self._client() as session:
+            return await self._follow(session, url, accept, max_bytes)
+
+    async def _follow(
+        self, session: aiohttp.ClientSession, url: str, accept: Collection[str], max_bytes: int
+    ) -> Fetched:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             self._check_url(current)
             await self.pacer.wait(urlsplit(current).hostname or "")
             try:
-                async with self._client().get(
+                async with session.get(
                     current, allow_redirects=False, headers={"Accept": ", ".join(accept) + ", */*;q=0.1"}
                 ) as response:
                     if response.status in _REDIRECTS:

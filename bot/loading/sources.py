@@ -33,3 +33,9 @@ class WebSources:
 
     async def close(self) -> None:
         await self.fetcher.close()
+
+    async def __aenter__(self) -> WebSources:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()

@@ -7,8 +7,10 @@ navigation bar, ads, a byline, the date in meta tags and in the text, then the a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import concurrent.futures
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from html import escape
 
@@ -187,6 +189,7 @@ def _rfc822(day: str) -> str:
 class NewsSite:
     base_url: str
     hits: dict[str, int] = field(default_factory=dict)
+    user_agents: set[str] = field(default_factory=set)
     # What the feeds list; tests change it between rounds.
     rss_stories: tuple[Story, ...] = (SUMMIT, WATER, FOOTBALL)
     atom_stories: tuple[Story, ...] = (RAIL,)
@@ -205,6 +208,7 @@ def _app(site: NewsSite) -> web.Application:
     @web.middleware
     async def count(request: web.Request, handler):  # type: ignore[no-untyped-def]
         site.hits[request.path] = site.hits.get(request.path, 0) + 1
+        site.user_agents.add(request.headers.get("User-Agent", ""))
         return await handler(request)
 
     for story in STORIES:
@@ -307,3 +311,25 @@ async def running_news_site() -> AsyncIterator[NewsSite]:
         yield site
     finally:
         await runner.cleanup()
+
+
+@contextmanager
+def news_site_in_thread() -> Iterator[NewsSite]:
+    """The site on its own event loop in a thread, for code that runs `asyncio.run` itself (the CLI)."""
+    loop = asyncio.new_event_loop()
+    ready: concurrent.futures.Future[NewsSite] = concurrent.futures.Future()
+    stop = asyncio.Event()
+
+    async def serve() -> None:
+        async with running_news_site() as site:
+            ready.set_result(site)
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
+    thread.start()
+    try:
+        yield ready.result(timeout=10)
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=10)
+        loop.close()
