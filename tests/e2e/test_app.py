@@ -45,7 +45,7 @@ async def test_start_up_registers_menus_and_the_bots_description(fake_api: FakeB
     # Each admin's own chat gets the operators' menu: everything, plus /reload and /stats.
     operators = scopes["chat"]
     assert operators["scope"]["chat_id"] == ADMIN_ID
-    assert {c["command"] for c in operators["commands"]} == everyone | {"reload", "stats"}
+    assert {c["command"] for c in operators["commands"]} == everyone | {"reload", "stats", "add", "feeds"}
     (description,) = fake_api.calls_to("setMyDescription")
     (short,) = fake_api.calls_to("setMyShortDescription")
     assert "Shanghai Cooperation Organization" in description.params["description"]
