@@ -112,14 +112,22 @@ class ArticleAdder:
             return AddOutcome(url, "already", f"the same article is already in the corpus as {already}", file=already)
         async with self._saving:
             try:
-                name = await asyncio.to_thread(self._save, url, page, content)
+                name, saved = await asyncio.to_thread(self._save, url, page, content)
             except (OSError, ValueError) as exc:
                 return AddOutcome(url, "failed", f"could not save it: {exc}")
+        if not saved:
+            return AddOutcome(url, "already", f"already in the corpus as {name}", file=name)
         known.by_url[canonical_url(url)] = name
         known.by_hash[digest] = name
         return AddOutcome(url, "added", file=name, page=page, warnings=list(page.warnings))
 
-    def _save(self, url: str, page: Page, content: bytes) -> str:
+    def _save(self, url: str, page: Page, content: bytes) -> tuple[str, bool]:
+        """The file the article is saved as, and whether it was saved now (not by another add meanwhile)."""
+        # Another add (a feed round while an admin adds by hand) may have saved this URL since `known` was read.
+        listed, _ = read_sources(self.seeds_dir / SOURCES_FILE)
+        for source in listed:
+            if canonical_url(source.url) == canonical_url(url):
+                return source.file, False
         name = self._free_name(article_file_name(page, canonical_url(url)))
         saved = save_upload(self.seeds_dir, name, content)
         fetched = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -129,7 +137,7 @@ class ArticleAdder:
         except BaseException:
             saved.unlink(missing_ok=True)  # no article without its source: the corpus stays as it was
             raise
-        return saved.name
+        return saved.name, True
 
     def _free_name(self, name: str) -> str:
         candidate, number = name, 1

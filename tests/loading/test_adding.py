@@ -155,3 +155,16 @@ async def test_an_operator_edited_sources_file_keeps_its_rows(
     await load_corpus(store, seeds, DEFAULT_MODEL)
     [plain] = await store.document_statements("hand-written.txt")
     assert (plain.url, plain.title) == ("https://example.org/bo-chen", "Bo Chen on trade")
+
+
+async def test_a_page_whose_source_cannot_be_recorded_is_not_saved(
+    web: WebSources, seeds: Path, store: Store, site: NewsSite
+) -> None:
+    (seeds / SOURCES_FILE).write_text("name,link\nx.txt,https://example.org/x\n")  # an operator's slip
+    before = folder_state(seeds)
+    [outcome] = await web.add([site.url(SUMMIT.path)], store)
+    assert outcome.status == "failed"
+    assert outcome.reason == (
+        "could not save it: sources.csv has columns name,link; expected file,url,title,outlet,fetched"
+    )
+    assert folder_state(seeds) == before  # the seed file written first was taken back

@@ -93,7 +93,7 @@ async def test_a_round_adds_new_matching_items_once(web: WebSources, seeds: Path
     write_feeds(seeds, site)
     [already] = await web.add([site.url(SUMMIT.path)], store)
     report = await web.poller.round(store)
-    added = sorted(outcome.page.title for outcome in report.added if outcome.page)
+    added = sorted(str(outcome.page.title) for outcome in report.added if outcome.page)
     assert added == sorted([WATER.title, RAIL.title])  # the football item does not match; the summit is there
     assert report.already == 1 and report.failed == [] and len(report.polled) == 2
     assert FOOTBALL.path not in site.hits  # an item that does not match is never fetched
