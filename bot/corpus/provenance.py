@@ -1,6 +1,7 @@
 """Where articles came from: `SEEDS_DIR/sources.csv`, one row per article added from the web.
 
-The columns are `file,url,title,outlet,fetched`: the seed file's name, the article's address (tracking
+The columns are `file,url,title,outlet,fetched`: the seed file's path inside `SEEDS_DIR` (the document's
+name, `x.txt` or `tass/x.txt`), the article's address (tracking
 parameters dropped), its title and site as the page gave them, and when it was fetched (ISO 8601, UTC).
 Operators may edit the file like `members.csv`; a seed file without a row simply has no known source, as
 every hand-written one. A row that cannot be used is reported by its line and left out, never fatal.
