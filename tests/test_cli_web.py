@@ -53,6 +53,9 @@ def test_scobot_add_puts_a_page_into_the_corpus_with_its_source(
     assert f"added {SUMMIT.title} (Steppe Herald, 2024-07-03): " in out and "Aruzhan Temirova" in out
     found = statements_of(workspace)
     assert ("Aruzhan Temirova", url, SUMMIT.title) in found
+    assert main(["ask", "/quote temirova"]) == 0
+    card = capsys.readouterr().out
+    assert "Aruzhan Temirova" in card and "Steppe Herald · 3 Jul 2024" in card and "Read at Steppe Herald" in card
 
     assert main(["add", url + "?utm_source=x"]) == 0
     assert "already there: " in capsys.readouterr().out

@@ -46,6 +46,9 @@ def test_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
         ("BOT_API_BASE_URL", "api.telegram.org"),
         ("WEBHOOK_URL", "not a url"),
         ("WEBHOOK_SECRET", "has spaces and ümlauts"),
+        ("ALLOW_PRIVATE_FETCH", "perhaps"),
+        ("FETCH_TIMEOUT", "0"),
+        ("FETCH_HOST_INTERVAL", "-1"),
     ],
 )
 def test_an_invalid_value_is_one_line_naming_the_setting(
