@@ -286,6 +286,12 @@ def _app(site: NewsSite) -> web.Application:
             body=b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", content_type="application/pdf"
         )
 
+    @routes.get("/garbage.html")
+    async def garbage(request: web.Request) -> web.Response:
+        # Bytes that claim to be HTML and are not: a broken server or a truncated gzip.
+        noise = bytes((i * 97 + 13) % 256 for i in range(20_000))
+        return web.Response(body=noise, content_type="text/html")
+
     @routes.get("/empty.html")
     async def empty(request: web.Request) -> web.Response:
         return html(

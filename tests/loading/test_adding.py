@@ -116,6 +116,7 @@ async def test_the_same_article_is_added_once(web: WebSources, seeds: Path, stor
         ("/huge.html", "too large"),
         ("/report.pdf", "application/pdf is not a page scobot reads"),
         ("/empty.html", "no article text on the page"),
+        ("/garbage.html", "no article text on the page"),
         (RUSSIAN.path, "the article is not in English"),
     ],
 )
