@@ -11,6 +11,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
     LinkPreviewOptions,
+    MessageEntity,
     Update,
 )
 from telegram.constants import ParseMode
@@ -169,7 +170,10 @@ def register_handlers(application: Application) -> None:
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, _unknown_command))
     application.add_handler(
         MessageHandler(
-            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & filters.Regex(web.URL_IN_TEXT),
+            filters.ChatType.PRIVATE
+            & filters.TEXT
+            & ~filters.COMMAND
+            & (filters.Regex(web.URL_IN_TEXT) | filters.Entity(MessageEntity.TEXT_LINK)),
             throttled(web.offer_url),
         )
     )

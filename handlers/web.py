@@ -13,7 +13,7 @@ import re
 import secrets
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
@@ -22,7 +22,7 @@ from bot.loading.feeds import RoundReport, status_lines
 from bot.loading.sources import MAX_URLS_PER_ADD, WebSources
 from handlers import quote, render
 from handlers.admin import REFUSED, is_admin
-from handlers.common import command_query, pressed, reply
+from handlers.common import pressed, reply
 from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,16 @@ def urls_in(text: str) -> list[str]:
     return [url.rstrip(".,;:!?)»”'") for url in URL_IN_TEXT.findall(text)]
 
 
+def urls_of(message: Message | None) -> list[str]:
+    """The links in a message: those Telegram marked (a hidden link's target too), else any in its text."""
+    if message is None:
+        return []
+    marked = message.parse_entities([MessageEntity.URL, MessageEntity.TEXT_LINK])
+    found = [entity.url if entity.url else text for entity, text in marked.items()]
+    urls = [url for url in found if url.lower().startswith(("http://", "https://"))]
+    return list(dict.fromkeys(urls or urls_in(message.text or "")))
+
+
 async def add_command(update: Update, context: BotContext) -> None:
     """/add URL...: fetch, save and load each page."""
     if not is_admin(update, context):
@@ -50,7 +60,8 @@ async def add_command(update: Update, context: BotContext) -> None:
     if chat is None or chat.type != ChatType.PRIVATE:
         await reply(update, PRIVATE_ONLY)
         return
-    urls = urls_in(command_query(update) if update.effective_message else "")
+    # The message itself, not the query: a query is cut at 200 characters, and links are often longer.
+    urls = urls_of(update.effective_message)
     if not urls:
         await reply(update, USAGE)
         return
@@ -63,8 +74,7 @@ async def add_command(update: Update, context: BotContext) -> None:
 
 async def offer_url(update: Update, context: BotContext) -> None:
     """A link sent by an admin in a private chat: offer to add it. Anyone else's text is a search as ever."""
-    message = update.effective_message
-    urls = urls_in(message.text or "") if message else []
+    urls = urls_of(update.effective_message)
     if not urls or not is_admin(update, context):
         await quote.quote(update, context)
         return

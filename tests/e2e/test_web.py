@@ -184,3 +184,19 @@ async def test_the_feed_job_adds_two_new_items_skips_one_already_there_and_repor
         refused = await ask(fake_api, "/feeds", sender=STRANGER)
         assert refused.params["text"] == "Sorry, only the bot's admins can do that."
     assert already.status == "added"
+
+
+async def test_long_links_and_hidden_links_are_read_whole(
+    fake_api: FakeBotApi, app: Application, site: NewsSite
+) -> None:
+    # Longer than a search query may be (200 characters): the link is taken from the message, not the query.
+    long_url = site.url(WATER.path) + "?utm_campaign=" + "a" * 250
+    report = await finished(fake_api, await ask(fake_api, f"/add {long_url}"))
+    assert "Zarina Ashurova" in report
+
+    # A link hidden behind words: Telegram sends its address in a text_link entity, not in the text.
+    asked_at = time.monotonic()
+    hidden = [{"type": "text_link", "offset": 0, "length": 9, "url": site.url(RAIL.path)}]
+    fake_api.push_update(updates.private_message("this news", from_user=ADMIN, entities=hidden))
+    offer = await fake_api.wait_for("sendMessage", lambda c: c.time >= asked_at)
+    assert offer.params["text"] == f"Add this page to the corpus?\n• {site.url(RAIL.path)}"
