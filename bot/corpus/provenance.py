@@ -10,8 +10,11 @@ every hand-written one. A row that cannot be used is reported by its line and le
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
@@ -59,8 +62,23 @@ def read_sources(path: Path) -> tuple[list[Source], list[str]]:
     return sources, problems
 
 
+@contextmanager
+def sources_lock(path: Path) -> Iterator[None]:
+    """Hold the sources file for a read-check-write, against other processes too (the bot and a cron job)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def add_source(path: Path, source: Source) -> None:
-    """Add (or replace) the row for `source.file`, keeping every other row as the operator left it."""
+    """Add (or replace) the row for `source.file`, keeping every other row as the operator left it.
+
+    Callers that check the file before adding hold `sources_lock` around both.
+    """
     kept: list[list[str]] = []
     if path.exists():
         with path.open(encoding="utf-8-sig", newline="") as handle:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import courlan
 
-from bot.corpus.provenance import SOURCES_FILE, Source, add_source, read_sources
+from bot.corpus.provenance import SOURCES_FILE, Source, add_source, read_sources, sources_lock
 from bot.loading.fetch import Fetcher, FetchError
 from bot.loading.uploads import safe_article_name, save_upload
 from bot.loading.webpage import Page, PageRefused, extract_page
@@ -123,7 +123,12 @@ class ArticleAdder:
 
     def _save(self, url: str, page: Page, content: bytes) -> tuple[str, bool]:
         """The file the article is saved as, and whether it was saved now (not by another add meanwhile)."""
-        # Another add (a feed round while an admin adds by hand) may have saved this URL since `known` was read.
+        with sources_lock(self.seeds_dir / SOURCES_FILE):
+            return self._save_unless_listed(url, page, content)
+
+    def _save_unless_listed(self, url: str, page: Page, content: bytes) -> tuple[str, bool]:
+        # Another add (a feed round while an admin adds by hand, or `scobot feeds` from cron) may have
+        # saved this URL since `known` was read.
         listed, _ = read_sources(self.seeds_dir / SOURCES_FILE)
         for source in listed:
             if canonical_url(source.url) == canonical_url(url):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 from collections.abc import AsyncIterator
 from datetime import date
@@ -43,7 +44,8 @@ async def web(seeds: Path) -> AsyncIterator[WebSources]:
 
 
 def folder_state(seeds: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(seeds.iterdir())}
+    """Every file in the folder (a leftover partial write included), but the empty lock file adds take."""
+    return {path.name: path.read_bytes() for path in sorted(seeds.iterdir()) if path.name != ".sources.csv.lock"}
 
 
 def test_canonical_urls_drop_tracking_parameters_and_fragments() -> None:
@@ -169,3 +171,13 @@ async def test_a_page_whose_source_cannot_be_recorded_is_not_saved(
         "could not save it: sources.csv has columns name,link; expected file,url,title,outlet,fetched"
     )
     assert folder_state(seeds) == before  # the seed file written first was taken back
+
+
+async def test_two_adders_at_once_add_an_article_once(seeds: Path, store: Store, site: NewsSite) -> None:
+    # Two processes' worth of adders (the bot's feed round and `scobot feeds` from cron) share only the folder.
+    first = WebSources(seeds, allow_private=True, host_interval=0)
+    second = WebSources(seeds, allow_private=True, host_interval=0)
+    outcomes = await asyncio.gather(*(w.add([site.url(SUMMIT.path)], store) for w in (first, second)))
+    assert sorted(o.status for [o] in outcomes) == ["added", "already"]
+    assert len(list(seeds.glob("2024-07-03-*.txt"))) == 1
+    assert len(read_sources(seeds / SOURCES_FILE)[0]) == 1
