@@ -19,7 +19,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.loading.adding import AddOutcome, loaded_articles, outcome_lines
 from bot.loading.feeds import RoundReport, status_lines
-from bot.loading.sources import MAX_URLS_PER_ADD, WebSources
+from bot.loading.sources import MAX_URLS_PER_ADD
 from handlers import quote, render
 from handlers.admin import REFUSED, is_admin
 from handlers.common import pressed, reply
@@ -69,7 +69,7 @@ async def add_command(update: Update, context: BotContext) -> None:
         await reply(update, f"That is {len(urls)} links; one /add takes up to {MAX_URLS_PER_ADD}.")
         return
     status = await reply(update, _fetching(len(urls)))
-    await add_and_report(context, urls, status)
+    await add_and_report(update, context, urls, status)
 
 
 async def offer_url(update: Update, context: BotContext) -> None:
@@ -105,21 +105,24 @@ async def on_add_button(update: Update, context: BotContext) -> None:
     message = query.message if isinstance(query.message, Message) else None
     if message is not None:
         await _edit(message, _fetching(len(urls)))
-    await add_and_report(context, urls, message)
+    await add_and_report(update, context, urls, message)
 
 
-async def add_and_report(context: BotContext, urls: list[str], status: Message | None) -> None:
+async def add_and_report(update: Update, context: BotContext, urls: list[str], status: Message | None) -> None:
+    """Add the pages, and tell the outcome in `status` (edited), or in a new message where there is none."""
     svc = context.services
-    web = svc.web
-    if web is None:
-        await _finish(status, NO_WEB)
-        return
-    outcomes = await web.add(urls, svc.store)
-    text = await _load_and_describe(context, web, outcomes, header="")
-    await _finish(status, text)
+    if svc.web is None:
+        text = NO_WEB
+    else:
+        outcomes = await svc.web.add(urls, svc.store)
+        text = await _load_and_describe(context, outcomes, header="")
+    if status is not None:
+        await _edit(status, text)
+    elif update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, text)
 
 
-async def _load_and_describe(context: BotContext, web: WebSources, outcomes: list[AddOutcome], header: str) -> str:
+async def _load_and_describe(context: BotContext, outcomes: list[AddOutcome], header: str) -> str:
     """One reload for whatever was added, then the reply: each article, or why it was not added."""
     svc = context.services
     added = [outcome for outcome in outcomes if outcome.status == "added"]
@@ -171,7 +174,7 @@ async def poll_feeds(context: BotContext) -> None:
     logger.info("feed round: %d polled, %d added, %d failed", len(report.polled), len(report.added), len(report.failed))
     if not report.worth_reporting:
         return
-    text = await _load_and_describe(context, web, report.added, header=_round_header(report))
+    text = await _load_and_describe(context, report.added, header=_round_header(report))
     text = render.fit_lines(text, [], "\n".join(_failure_lines(report)))
     for admin_id in sorted(svc.settings.admin_ids):
         try:
@@ -198,11 +201,6 @@ def _failure_lines(report: RoundReport) -> list[str]:
 
 def _fetching(count: int) -> str:
     return f"🌐 Fetching {count} page{'s' if count != 1 else ''}…"
-
-
-async def _finish(status: Message | None, text: str) -> None:
-    if status is not None:
-        await _edit(status, text)
 
 
 async def _edit(message: Message, text: str) -> None:

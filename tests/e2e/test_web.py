@@ -200,3 +200,27 @@ async def test_long_links_and_hidden_links_are_read_whole(
     fake_api.push_update(updates.private_message("this news", from_user=ADMIN, entities=hidden))
     offer = await fake_api.wait_for("sendMessage", lambda c: c.time >= asked_at)
     assert offer.params["text"] == f"Add this page to the corpus?\n• {site.url(RAIL.path)}"
+
+
+async def test_a_failed_reload_keeps_the_saved_article_for_the_next_one(
+    fake_api: FakeBotApi, app: Application, site: NewsSite, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.loading import reload as reloading
+
+    real_load = reloading.load_corpus
+
+    async def broken_load(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(reloading, "load_corpus", broken_load)
+    report = await finished(fake_api, await ask(fake_api, f"/add {site.url(SUMMIT.path)}"))
+    assert "❌ The reload failed (RuntimeError); the files are saved for the next one." in report
+    assert len(list(seeds.glob("2024-07-03-*.txt"))) == 1
+    nothing = await ask(fake_api, "/quote temirova")
+    assert "Aruzhan Temirova" not in nothing.params["text"]
+
+    monkeypatch.setattr(reloading, "load_corpus", real_load)
+    await ask(fake_api, "/reload")
+    await fake_api.wait_for("editMessageText", lambda c: "Reload done" in c.params["text"], timeout=60)
+    found = await ask(fake_api, "/quote temirova")
+    assert "Aruzhan Temirova" in found.params["text"] and site.url(SUMMIT.path) in found.params["text"]
