@@ -19,7 +19,7 @@ from bot.loading.feeds import (
 )
 from bot.loading.sources import WebSources
 from bot.store import Store
-from tests.auxil.news_site import FOOTBALL, RAIL, RUSSIAN, SUMMIT, WATER, NewsSite, Story, running_news_site
+from tests.auxil.news_site import FOOTBALL, RAIL, RUSSIAN, SUMMIT, UNDATED, WATER, NewsSite, Story, running_news_site
 
 
 @pytest.fixture
@@ -153,3 +153,13 @@ async def test_a_feed_that_keeps_failing_is_backed_off_and_reported_once(
     finally:
         await web.close()
     assert list(seeds.glob("*.txt")) == []
+
+
+async def test_an_undated_page_takes_its_feed_items_date(
+    web: WebSources, seeds: Path, store: Store, site: NewsSite
+) -> None:
+    site.rss_stories = (UNDATED,)
+    (seeds / FEEDS_FILE).write_text(f'[[feed]]\nurl = "{site.url("/rss.xml")}"\n')
+    [outcome] = (await web.poller.round(store)).added
+    assert outcome.warnings == ["the page gives no date; the feed item's date (2024-07-07) was used"]
+    assert (seeds / str(outcome.file)).read_text().startswith(" date 2024-07-07 ")
