@@ -309,7 +309,8 @@ async def replace_topics(
 
 async def replace_sources(db: aiosqlite.Connection, sources: list[Source]) -> None:
     """Replace the articles' sources with those of SEEDS_DIR/sources.csv, unless they are those already."""
-    rows = sorted((s.file, s.url, s.title, s.outlet, s.fetched) for s in sources)
+    # By file alone: the other columns may be None, which does not sort against text.
+    rows = sorted(((s.file, s.url, s.title, s.outlet, s.fetched) for s in sources), key=lambda row: row[0])
     current = await db.execute_fetchall("SELECT document, url, title, outlet, fetched FROM sources ORDER BY document")
     if [tuple(row) for row in current] == rows:
         return
