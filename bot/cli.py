@@ -29,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"scobot: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level_number, [settings.token or ""])
+    configure_logging(settings.log_level_number, settings.secrets)
     try:
         return int(args.handler(args, settings) or 0)
     except KeyboardInterrupt:

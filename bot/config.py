@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.corpus.nlp import DEFAULT_MODEL
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_WEBHOOK_PATH = re.compile(r"/[A-Za-z0-9._~/-]*")
 
 
 class SettingsError(ValueError):
@@ -33,7 +35,8 @@ class Settings(BaseSettings):
     webhook_url: AnyHttpUrl | None = None
     # Validated even when unset: a webhook without a secret would let anyone post forged updates.
     webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
-    webhook_listen: str = "0.0.0.0"
+    # Loopback: the TLS-terminating reverse proxy in front reaches it there, and nobody else can.
+    webhook_listen: str = "127.0.0.1"
     port: int = Field(default=8443, ge=1, le=65535)
     queries_per_minute: int = Field(default=30, ge=0)
     # A chat (or channel) where unexpected errors are reported to the operators.
@@ -75,6 +78,16 @@ class Settings(BaseSettings):
             raise ValueError("expected an http:// or https:// URL, e.g. https://api.telegram.org/bot")
         return value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _plain_webhook_path(cls, value: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        # The path becomes the server's route: only characters that mean themselves in a URL path.
+        if value is not None and not _WEBHOOK_PATH.fullmatch(value.path or "/"):
+            raise ValueError(
+                f"the path {value.path!r} may hold only letters, digits and / . _ ~ -, e.g. https://bot.example.org/hook"
+            )
+        return value
+
     @field_validator("webhook_secret")
     @classmethod
     def _telegram_secret_token(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
@@ -105,6 +118,14 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.bot_token.get_secret_value() if self.bot_token else None
+
+    @property
+    def secrets(self) -> list[str]:
+        """Every value no log line, reply or report may show: the token and the webhook secret."""
+        values = [self.token or ""]
+        if self.webhook_secret is not None:
+            values.append(self.webhook_secret.get_secret_value())
+        return [value for value in values if value]
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -59,7 +59,7 @@ async def _reload_with_progress(update: Update, context: BotContext) -> None:
     except Exception as exc:
         logger.exception("reload failed")
         # The reason goes into a chat, so it gets the same redaction as a log line.
-        reason = render.clip(redact(str(exc), [svc.settings.token or ""]), 300)
+        reason = render.clip(redact(str(exc), svc.settings.secrets), 300)
         await progress.finish(
             f"❌ Reload failed: {escape(type(exc).__name__)}: {escape(reason)}\nThe previous corpus is still serving."
         )

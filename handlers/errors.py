@@ -56,9 +56,7 @@ async def _tell_operators(update: object, context: BotContext) -> None:
     trace = "".join(lines)[-REPORT_TRACEBACK_CHARS:]
     described = update.to_dict() if isinstance(update, Update) else str(update)
     about = json.dumps(described, indent=1, ensure_ascii=False, default=str)[:REPORT_UPDATE_CHARS]
-    secrets = [settings.token or ""]
-    if settings.webhook_secret is not None:
-        secrets.append(settings.webhook_secret.get_secret_value())
+    secrets = settings.secrets
     text = (
         f"⚠️ <b>{html.escape(type(error).__name__)}</b> while handling an update\n"
         f"<pre>{html.escape(redact(about, secrets))}</pre>\n"

@@ -60,3 +60,28 @@ def test_an_invalid_value_is_one_line_naming_the_setting(
     message = str(raised.value)
     assert message.startswith(f"invalid setting {name}:")
     assert "\n" not in message
+
+
+def test_the_webhook_listens_on_loopback_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The reverse proxy in front reaches it there; the raw plain-HTTP port is nobody else's business.
+    monkeypatch.delenv("WEBHOOK_LISTEN", raising=False)
+    assert load_settings().webhook_listen == "127.0.0.1"
+
+
+@pytest.mark.parametrize("path", ["/ho(ok", "/hook.*", "/a+b", "/[x]", "/hook$", "/a|b", "/h%6fok"])
+def test_a_webhook_path_with_regex_characters_is_one_line_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", f"https://bot.example.org{path}")
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert message.startswith("invalid setting WEBHOOK_URL: the path") and "\n" not in message
+
+
+@pytest.mark.parametrize("path", ["/hook", "/scobot/hook-1.v2_x~", "/"])
+def test_plain_webhook_paths_are_accepted(monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", f"https://bot.example.org{path}")
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret")
+    assert load_settings().webhook_url is not None

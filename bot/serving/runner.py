@@ -21,6 +21,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.config import Settings
 from bot.loading import worker_pool
+from bot.serving.webhook import TELEGRAM_CONNECTIONS, WebhookLimits, WebhookServer
 from bot.store import Store
 from handlers.context import services_of
 
@@ -69,7 +70,11 @@ async def _run(settings: Settings) -> None:
 
 @asynccontextmanager
 async def serving(
-    application: Application, settings: Settings, *, poll_timeout: int = POLL_TIMEOUT
+    application: Application,
+    settings: Settings,
+    *,
+    poll_timeout: int = POLL_TIMEOUT,
+    limits: WebhookLimits | None = None,
 ) -> AsyncIterator[Application]:
     """The application started and receiving updates (a webhook with WEBHOOK_URL, else polling) until exit."""
     updater = application.updater
@@ -80,32 +85,42 @@ async def serving(
     try:
         if application.post_init is not None:
             await application.post_init(application)
+        webhook: WebhookServer | None = None
         if settings.webhook_url:
-            url = str(settings.webhook_url)
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            # Config refuses WEBHOOK_URL without WEBHOOK_SECRET; this guards callers that build Settings by hand.
-            if secret is None:
-                raise ValueError("a webhook needs WEBHOOK_SECRET")
-            logger.info("serving a webhook on %s:%s", settings.webhook_listen, settings.port)
-            await updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.port,
-                url_path=urlsplit(url).path.lstrip("/"),
-                webhook_url=url,
-                secret_token=secret,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            webhook = await start_webhook(application, settings, limits)
         else:
             logger.info("polling for updates")
             await updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
-        await application.start()
         try:
+            await application.start()
             yield application
         finally:
-            with suppress(RuntimeError):  # not running: start failed half-way
+            if webhook is not None:
+                await webhook.stop()
+            with suppress(RuntimeError):  # not polling, or start failed half-way
                 await updater.stop()
             if application.running:
                 await application.stop()
     finally:
         await application.shutdown()
         gc.set_threshold(*thresholds)
+
+
+async def start_webhook(application: Application, settings: Settings, limits: WebhookLimits | None) -> WebhookServer:
+    """Our own webhook server listening (see bot/serving/webhook.py), then Telegram told where it is."""
+    url = str(settings.webhook_url)
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    # Config refuses WEBHOOK_URL without WEBHOOK_SECRET; this guards callers that build Settings by hand.
+    if secret is None:
+        raise ValueError("a webhook needs WEBHOOK_SECRET")
+    server = WebhookServer(application, urlsplit(url).path, secret, limits)
+    await server.start(settings.webhook_listen, settings.port)
+    logger.info("serving a webhook on %s:%s", settings.webhook_listen, settings.port)
+    try:
+        await application.bot.set_webhook(
+            url, secret_token=secret, allowed_updates=Update.ALL_TYPES, max_connections=TELEGRAM_CONNECTIONS
+        )
+    except BaseException:
+        await server.stop()
+        raise
+    return server

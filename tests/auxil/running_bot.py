@@ -15,6 +15,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.serving.webhook import WebhookServer
 from bot.store import Store
 from handlers.context import services_of  # noqa: F401  (tests import it from here)
 from tests.auxil.fake_bot_api import FakeBotApi
@@ -81,24 +82,26 @@ async def running_bot_in_mode(
         await application.post_init(application)
     assert application.updater is not None
     webhook_url = None
+    webhook: WebhookServer | None = None
     if mode == "polling":
         await application.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
     else:
+        # The webhook server `scobot run` serves. Telegram is told a public https URL (TLS ends at a proxy in
+        # front); the test posts to the listener.
         port = free_port()
-        # Telegram is told a public https URL (TLS ends at a proxy in front); the test posts to the listener.
         webhook_url = f"http://127.0.0.1:{port}/telegram"
-        await application.updater.start_webhook(
-            listen="127.0.0.1",
-            port=port,
-            url_path="telegram",
-            webhook_url="https://scobot.example.org/telegram",
-            secret_token=WEBHOOK_SECRET,
-            allowed_updates=Update.ALL_TYPES,
+        webhook = WebhookServer(application, "/telegram", WEBHOOK_SECRET)
+        await webhook.start("127.0.0.1", port)
+        await application.bot.set_webhook(
+            "https://scobot.example.org/telegram", secret_token=WEBHOOK_SECRET, allowed_updates=Update.ALL_TYPES
         )
     await application.start()
     try:
         yield RunningBot(application, server, mode, webhook_url)
     finally:
-        await application.updater.stop()
+        if webhook is not None:
+            await webhook.stop()
+        else:
+            await application.updater.stop()
         await application.stop()
         await application.shutdown()
