@@ -130,7 +130,13 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.seeds_dir.is_dir():
         print(f"scobot: SEEDS_DIR {settings.seeds_dir} is not a folder", file=sys.stderr)
         return 2
-    report = asyncio.run(_load_into_store(settings))
+    from bot.store import DatabaseUnavailable
+
+    try:
+        report = asyncio.run(_load_into_store(settings))
+    except DatabaseUnavailable as exc:
+        print(f"scobot: {exc}", file=sys.stderr)
+        return 1
     print("\n".join(report_lines(report, names_shown=0)))
     return 0
 
@@ -232,19 +238,38 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.serving.local import ask
 
-    return asyncio.run(_with_store(settings, lambda store: ask(settings, store, args.message)))
+    return _with_store(settings, lambda store: ask(settings, store, args.message))
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.serving.local import chat_loop
 
-    return asyncio.run(_with_store(settings, lambda store: chat_loop(settings, store)))
+    return _with_store(settings, lambda store: chat_loop(settings, store))
 
 
-async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> int:
+def _with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> int:
+    """`work` on the corpus, read-only; a missing, empty or unusable database is one line and status 1."""
+    from bot.store import DatabaseUnavailable
+
+    path = settings.database_path
+    how_to_load = "load it with `make load` (or `.venv/bin/scobot load`), which reads SEEDS_DIR"
+    if not path.is_file():
+        print(f"scobot: there is no corpus at {path}: {how_to_load}", file=sys.stderr)
+        return 1
+    try:
+        return asyncio.run(_read_store(settings, work, how_to_load))
+    except DatabaseUnavailable as exc:
+        print(f"scobot: {exc}", file=sys.stderr)
+        return 1
+
+
+async def _read_store(settings: Settings, work: Callable[[Store], Awaitable[int]], how_to_load: str) -> int:
     from bot.store import Store
 
-    async with await Store.open(settings.database_path) as store:
+    async with await Store.open(settings.database_path, query_only=True) as store:
+        if not (await store.counts()).statements:
+            print(f"scobot: the corpus at {settings.database_path} is empty: {how_to_load}", file=sys.stderr)
+            return 1
         return await work(store)
 
 

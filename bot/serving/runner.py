@@ -12,6 +12,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -22,7 +23,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.loading import worker_pool
 from bot.serving.webhook import TELEGRAM_CONNECTIONS, WebhookLimits, WebhookServer
-from bot.store import Store
+from bot.store import DatabaseUnavailable, Store
 from handlers.context import services_of
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,9 @@ GC_YOUNG_THRESHOLD = 7_000
 def run_bot(settings: Settings) -> int:
     try:
         asyncio.run(_run(settings))
+    except DatabaseUnavailable as exc:
+        logger.critical("%s", exc)
+        return 1
     except InvalidToken:
         # PTB's message quotes the token itself; this line must not.
         logger.critical("Telegram rejected BOT_TOKEN; check it with @BotFather")
@@ -52,7 +56,7 @@ def run_bot(settings: Settings) -> int:
 
 
 async def _run(settings: Settings) -> None:
-    async with await Store.open(settings.database_path) as store:
+    async with await open_serving_store(settings.database_path) as store:
         application = build_application(settings, store)
         # spaCy lives in this worker process, never in the bot's: parsing cannot stall the event loop.
         services_of(application).reloader.executor = executor = worker_pool()
@@ -66,6 +70,11 @@ async def _run(settings: Settings) -> None:
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
         logger.info("stopped")
+
+
+async def open_serving_store(path: Path) -> Store:
+    """The bot only reads: /reload and uploads write through the reloader's own connection."""
+    return await Store.open(path, query_only=True)
 
 
 @asynccontextmanager

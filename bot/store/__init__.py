@@ -15,7 +15,7 @@ that tune a module (VERSIONS_LOGGED, RANKED_MATCHES, ...) are not: patch them wh
 """
 
 from bot.corpus.members import MembershipEvent
-from bot.store.connection import MIGRATIONS, SCHEMA_VERSION
+from bot.store.connection import MIGRATIONS, SCHEMA_VERSION, DatabaseUnavailable
 from bot.store.reads import Store
 from bot.store.records import (
     CorpusChange,
@@ -35,6 +35,7 @@ __all__ = [
     "CorpusChange",
     "CorpusCounts",
     "CorpusDelta",
+    "DatabaseUnavailable",
     "FileStat",
     "KnownDocument",
     "MembershipEvent",

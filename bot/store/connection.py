@@ -7,8 +7,9 @@ SQLite the same way: one trip to aiosqlite's thread per statement, and one trans
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -26,23 +27,45 @@ MIGRATIONS: tuple[str, ...] = tuple(
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-async def connect(path: Path) -> aiosqlite.Connection:
-    """A connection to the file at `path`, created if need be and migrated to SCHEMA_VERSION."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = await aiosqlite.connect(path, isolation_level=None)
-    await connection.execute("PRAGMA journal_mode = WAL")
-    await connection.execute("PRAGMA foreign_keys = ON")
-    await connection.execute("PRAGMA synchronous = NORMAL")
-    await connection.execute("PRAGMA busy_timeout = 10000")
-    # Migrations and loads file speakers under their terms with the same Python rule.
-    await connection.create_function("scobot_speaker_terms", 3, speaker_terms_json, deterministic=True)
+class DatabaseUnavailable(RuntimeError):
+    """The database file cannot be opened or used; the message is one line naming it and what to do."""
+
+
+async def connect(path: Path, *, query_only: bool = False) -> aiosqlite.Connection:
+    """A connection to the file at `path`, created if need be and migrated to SCHEMA_VERSION.
+
+    `query_only` refuses every write through this connection (the serving store: only a load writes).
+    """
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise unavailable(path, exc) from exc
+    try:
+        await connection.execute("PRAGMA journal_mode = WAL")
+        await connection.execute("PRAGMA foreign_keys = ON")
+        await connection.execute("PRAGMA synchronous = NORMAL")
+        await connection.execute("PRAGMA busy_timeout = 10000")
+        # Migrations and loads file speakers under their terms with the same Python rule.
+        await connection.create_function("scobot_speaker_terms", 3, speaker_terms_json, deterministic=True)
         await migrate(connection, path)
-    except BaseException:
-        # A file this scobot cannot use must not leave a connection (and its thread) behind.
+        if query_only:
+            await connection.execute("PRAGMA query_only = 1")
+    except BaseException as exc:
+        # Whatever failed, close: a connection left open keeps aiosqlite's thread, and the process, alive.
         await connection.close()
+        if isinstance(exc, sqlite3.Error):
+            raise unavailable(path, exc) from exc
         raise
     return connection
+
+
+def unavailable(path: Path, exc: BaseException) -> DatabaseUnavailable:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return DatabaseUnavailable(
+        f"cannot use the database {path} ({reason}): check the file and its folder can be read and written, "
+        "or move the file away and rebuild it with `make load` (or `.venv/bin/scobot load`)"
+    )
 
 
 async def schema_version(db: aiosqlite.Connection) -> int:
@@ -53,7 +76,10 @@ async def migrate(db: aiosqlite.Connection, path: Path) -> None:
     """Bring the file forward to SCHEMA_VERSION, one migration per transaction."""
     version = await schema_version(db)
     if version > SCHEMA_VERSION:
-        raise RuntimeError(f"{path} has schema version {version}; this scobot knows {SCHEMA_VERSION}")
+        raise DatabaseUnavailable(
+            f"{path} has schema version {version} and this scobot knows {SCHEMA_VERSION}: update scobot, "
+            "or set DATABASE_PATH to another file"
+        )
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         await db.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;")
 
@@ -66,7 +92,11 @@ async def transaction(db: aiosqlite.Connection) -> AsyncIterator[None]:
         yield
         await db.execute("COMMIT")
     except BaseException:
-        await db.execute("ROLLBACK")
+        # SQLite itself rolls back after some errors ("database or disk is full"); a ROLLBACK then fails
+        # with "no transaction is active", and raising that would hide the real cause.
+        if db.in_transaction:
+            with suppress(sqlite3.Error):
+                await db.execute("ROLLBACK")
         raise
 
 

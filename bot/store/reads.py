@@ -79,8 +79,9 @@ class Store:
         self.path = path
 
     @classmethod
-    async def open(cls, path: Path) -> Store:
-        return cls(await connection.connect(path), path)
+    async def open(cls, path: Path, *, query_only: bool = False) -> Store:
+        """`query_only` for serving: the bot only reads, and a load writes through a connection of its own."""
+        return cls(await connection.connect(path, query_only=query_only), path)
 
     async def close(self) -> None:
         await self._db.close()
