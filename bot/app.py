@@ -37,7 +37,8 @@ from bot.loading import Reloader
 from bot.loading.sources import WebSources
 from bot.search import Searcher, keys
 from bot.store import Store
-from handlers import admin, catalog, inline, members, quote, start, timeline, web
+from handlers import admin, catalog, inline, members, quote, start, timeline, uploads, web
+from handlers.admin import operators_only
 from handlers.common import reply
 from handlers.context import SERVICES_KEY, BotContext, Services, services_of
 from handlers.errors import on_error
@@ -74,12 +75,13 @@ COMMANDS = {
     "source": (quote.source, "A statement's paragraph in its article"),
     "help": (start.help_command, "How to use the bot"),
 }
-# Operators' commands: registered like the rest, and shown in the menu of each admin's own chat only.
+# Operators' commands: registered like the rest, and shown in the menu of each admin's own chat only. Every
+# operator handler here is wrapped in `operators_only`: the one place the admin policy is applied.
 ADMIN_COMMANDS = {
-    "reload": (admin.reload, "Reload the corpus from SEEDS_DIR"),
-    "stats": (admin.stats, "Corpus, reloads and uptime"),
-    "add": (web.add_command, "Add an article by its URL"),
-    "feeds": (web.feeds_command, "The news feeds: last poll, added, errors"),
+    "reload": (operators_only(admin.reload), "Reload the corpus from SEEDS_DIR"),
+    "stats": (operators_only(admin.stats), "Corpus, reloads and uptime"),
+    "add": (operators_only(web.add_command), "Add an article by its URL"),
+    "feeds": (operators_only(web.feeds_command), "The news feeds: last poll, added, errors"),
 }
 DESCRIPTION = (
     "Who said what about the Shanghai Cooperation Organization. Ask by speaker, topic, country or words "
@@ -148,7 +150,9 @@ def register_handlers(application: Application) -> None:
         application.add_handler(CommandHandler(name, callback, filters=commands_here))
     # An article sent as a document, in a private chat only: in groups and channels documents are other
     # people's business, and answering each with a refusal would be noise. The handler refuses non-admins.
-    application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, admin.upload))
+    application.add_handler(
+        MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, operators_only(uploads.upload))
+    )
 
     # Buttons. Each pattern owns one prefix of callback data; the data is "prefix|…" and at most 64 bytes.
     # The patterns are strict because clients can send any data: what does not fit falls to the last one.
@@ -159,8 +163,13 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(timeline.on_timeline_button, pattern=rf"^tl\|{key}\|{page}$"))
     application.add_handler(CallbackQueryHandler(members.on_country_button, pattern=r"^mc\|[^|]{1,60}$"))
     application.add_handler(CallbackQueryHandler(catalog.on_speakers_button, pattern=rf"^sp\|all\|{page}$"))
-    application.add_handler(CallbackQueryHandler(web.on_add_button, pattern=r"^add\|[A-Za-z0-9_-]{1,16}$"))
+    application.add_handler(
+        CallbackQueryHandler(operators_only(web.on_add_button), pattern=r"^add\|[A-Za-z0-9_-]{1,16}$")
+    )
     application.add_handler(CallbackQueryHandler(quote.on_noop_button, pattern=r"^noop$"))
+    application.add_handler(
+        CallbackQueryHandler(operators_only(uploads.on_upload_button), pattern=uploads.BUTTON_PATTERN)
+    )
     application.add_handler(CallbackQueryHandler(quote.on_unknown_button))  # stale, unknown or forged data
 
     application.add_handler(InlineQueryHandler(throttled(inline.inline_query, when=_inline_search)))

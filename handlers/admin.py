@@ -1,50 +1,86 @@
-"""Operators' commands: /reload with live progress, /stats, and uploading an article as a document.
+"""Operators' commands: /reload with live progress and /stats, and the one policy on who may run them.
 
-Only users in ADMIN_IDS may use them, also in groups; a channel post has no user and is always refused.
+The policy (`operator_refusal`, applied by `operators_only` to every operator handler in bot/app.py):
+an operator action runs only for a user in ADMIN_IDS, from that user's own new message in a private chat
+with the bot, never from a forwarded or edited message, a group, a channel post or an anonymous admin;
+and a button press only from that admin, in that private chat.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from html import escape
 
 from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.loading import LoadProgress, LoadReport, ReloadBusyError, report_lines
-from bot.loading.uploads import UploadRejected, check_upload, check_upload_name, check_upload_size, save_upload
 from bot.logs import redact
 from handlers import render
 from handlers.common import reply
-from handlers.context import BotContext
+from handlers.context import BotContext, Callback
 
 logger = logging.getLogger(__name__)
 
 REFUSED = "Sorry, only the bot's admins can do that."
+ONLY_IN_PRIVATE = (
+    "Admin commands work only in your private chat with me, from a message you write yourself: "
+    "not forwarded, edited, or sent in a group or channel."
+)
 BUSY = "A reload is already running; this one was not started."
 # Telegram allows about one edit a second per chat; progress never needs more.
 PROGRESS_INTERVAL_SECONDS = 1.0
 
 
-def is_admin(update: Update, context: BotContext) -> bool:
-    """The *user* must be an admin: a channel post or an anonymous group admin has no user to check."""
+def operator_refusal(update: Update, admin_ids: frozenset[int]) -> str | None:
+    """Why this update may not run an operator action, or None when it may."""
+    query = update.callback_query
+    if query is not None:
+        chat = query.message.chat if query.message is not None else None
+        allowed = query.from_user.id in admin_ids and chat is not None and chat.id == query.from_user.id
+        return None if allowed else REFUSED
     user = update.effective_user
-    message = update.effective_message
-    if user is None or (message is not None and message.sender_chat is not None):
-        return False
-    return user.id in context.services.settings.admin_ids
+    if user is None or user.is_bot or user.id not in admin_ids:
+        return REFUSED
+    message = update.message  # a new message: not an edit, and not a channel post (whatever its `from` says)
+    own_new_private = (
+        message is not None
+        and message.sender_chat is None
+        and message.chat.type == ChatType.PRIVATE
+        and message.forward_origin is None
+        and not message.is_automatic_forward
+        and message.via_bot is None
+    )
+    return None if own_new_private else ONLY_IN_PRIVATE
+
+
+def is_admin(update: Update, context: BotContext) -> bool:
+    """The policy's yes, for a handler that does something else for everyone else (a link: a search)."""
+    return operator_refusal(update, context.services.settings.admin_ids) is None
+
+
+def operators_only(callback: Callback) -> Callback:
+    """`callback`, run only when `operator_refusal` allows; otherwise the refusal is said once."""
+
+    async def guarded(update: Update, context: BotContext) -> None:
+        refusal = operator_refusal(update, context.services.settings.admin_ids)
+        if refusal is None:
+            await callback(update, context)
+        elif update.callback_query is not None:
+            await update.callback_query.answer(refusal, show_alert=True)
+        else:
+            await reply(update, refusal)
+
+    return guarded
 
 
 async def reload(update: Update, context: BotContext) -> None:
-    if not is_admin(update, context):
-        await reply(update, REFUSED)
-        return
-    await _reload_with_progress(update, context)
+    await reload_with_progress(update, context)
 
 
-async def _reload_with_progress(update: Update, context: BotContext) -> None:
+async def reload_with_progress(update: Update, context: BotContext) -> None:
     svc = context.services
     if svc.reloader.busy:
         await reply(update, BUSY)
@@ -106,9 +142,6 @@ def format_report(report: LoadReport) -> str:
 
 
 async def stats(update: Update, context: BotContext) -> None:
-    if not is_admin(update, context):
-        await reply(update, REFUSED)
-        return
     svc = context.services
     counts = await svc.store.counts()
     uptime = int(time.time() - svc.started_at)
@@ -122,27 +155,3 @@ async def stats(update: Update, context: BotContext) -> None:
         f"updates handled: {svc.updates_handled}"
     )
     await reply(update, text)
-
-
-async def upload(update: Update, context: BotContext) -> None:
-    """An admin sends a .txt article as a document: validate it, save it into SEEDS_DIR, reload."""
-    message = update.effective_message
-    document = message.document if message else None
-    if document is None:
-        return
-    if not is_admin(update, context):
-        await reply(update, REFUSED)
-        return
-    name = document.file_name or "upload.txt"
-    try:
-        check_upload_name(name)
-        check_upload_size(document.file_size)
-        telegram_file = await document.get_file()
-        raw = bytes(await telegram_file.download_as_bytearray())
-        check_upload(name, raw)
-    except UploadRejected as rejected:
-        await reply(update, escape(str(rejected)))
-        return
-    saved = await asyncio.to_thread(save_upload, context.services.settings.seeds_dir, name, raw)
-    await reply(update, f"📥 Saved as <code>{escape(saved.name)}</code>.")
-    await _reload_with_progress(update, context)

@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
@@ -20,6 +22,14 @@ from bot.store import Store
 from handlers.limits import RateLimiter
 
 SERVICES_KEY = "services"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingUpload:
+    """An upload whose name is taken, waiting for the operator's Replace / Keep both."""
+
+    name: str
+    content: bytes
 
 
 @dataclass(slots=True)
@@ -34,6 +44,8 @@ class Services:
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
     # Pages and feeds (/add, /feeds, the feed job); None where the composition root gives none.
     web: WebSources | None = None
+    # Uploads awaiting a choice, by the token their buttons carry (handlers/uploads.py).
+    pending_uploads: dict[str, PendingUpload] = field(default_factory=dict)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -49,3 +61,7 @@ def services_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Servi
     if not isinstance(found, Services):
         raise RuntimeError("the application was not built by bot.app.build_application")
     return found
+
+
+# What PTB's handlers take: a coroutine function of the update and the typed context.
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]

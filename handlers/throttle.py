@@ -7,15 +7,13 @@ how a refusal is said: once, politely, and then silence until the requester may 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Callable
 
 from telegram import InlineQueryResultsButton, Update
 
 from handlers.common import command_query, reply
-from handlers.context import BotContext
+from handlers.context import BotContext, Callback
 
-Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 Predicate = Callable[[Update], bool]
 
 SLOW_DOWN = "🐢 Slow down a little, please: you can search again in {seconds} s."

@@ -1,12 +1,20 @@
-"""Articles that operators send: checked like any seed file, then written into `SEEDS_DIR` under a safe name."""
+"""Articles that operators send: checked like any seed file, then written into `SEEDS_DIR` under a safe name.
+
+An upload never replaces a different file unasked: `place_upload` says whether its name is free, taken by
+the same bytes (nothing to do), or taken by other bytes (the operator chooses: replace, or keep both under
+`free_name`). The download is streamed and stopped at the size cap, whatever size Telegram reported.
+"""
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from anyascii import anyascii
 
 from bot.corpus.models import SkippedFile
@@ -14,6 +22,8 @@ from bot.corpus.reader import ARTICLE_SUFFIX, MAX_ARTICLE_BYTES, parse_article
 
 _UNSAFE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_UPLOAD_NAME = 100
+DOWNLOAD_TIMEOUT_SECONDS = 60.0
+TOO_LARGE = f"That file is too large: the limit is {MAX_ARTICLE_BYTES:,} bytes."
 
 
 class UploadRejected(ValueError):
@@ -28,7 +38,37 @@ def check_upload_name(name: str) -> None:
 def check_upload_size(size: int | None) -> None:
     """Before downloading: the size Telegram reports, when it reports one."""
     if size is not None and size > MAX_ARTICLE_BYTES:
-        raise UploadRejected(f"That file is too large: the limit is {MAX_ARTICLE_BYTES:,} bytes.")
+        raise UploadRejected(TOO_LARGE)
+
+
+async def download_capped(url: str) -> bytes:
+    """The file at `url`, read in chunks and abandoned as soon as it passes `cap` bytes.
+
+    A self-hosted Bot API server has no 20 MB limit and `file_size` may be missing or wrong, so the
+    size is checked as the bytes arrive, never after. Errors never quote the URL: it holds the token.
+    """
+    cap = MAX_ARTICLE_BYTES
+    if not url.startswith(("http://", "https://")):
+        raise UploadRejected("The Bot API gave no download address for that file.")
+    too_large = UploadRejected(TOO_LARGE)
+    received = bytearray()
+    try:
+        async with (
+            httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_SECONDS, trust_env=True) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code != 200:
+                raise UploadRejected(f"Telegram would not send the file (HTTP {response.status_code}).")
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise too_large
+            async for chunk in response.aiter_bytes():
+                received += chunk
+                if len(received) > cap:
+                    raise too_large
+    except httpx.HTTPError as exc:
+        raise UploadRejected(f"Downloading the file failed ({type(exc).__name__}); please send it again.") from None
+    return bytes(received)
 
 
 def check_upload(name: str, content: bytes) -> None:
@@ -48,6 +88,42 @@ def safe_article_name(name: str) -> str:
     stem = _UNSAFE_NAME_CHARACTERS.sub("_", anyascii(stem)).strip("._-")[: MAX_UPLOAD_NAME - len(ARTICLE_SUFFIX)]
     # A name with nothing usable left still gets its own file: the digest differs with the name.
     return f"{stem or 'upload-' + hashlib.blake2s(name.encode(), digest_size=4).hexdigest()}{ARTICLE_SUFFIX}"
+
+
+class Placement(enum.Enum):
+    NEW = "new"  # nothing has the name
+    IDENTICAL = "identical"  # a seed file already holds exactly these bytes
+    DIFFERENT = "different"  # the name is taken by other bytes: the operator must choose
+
+
+@dataclass(frozen=True, slots=True)
+class UploadPlace:
+    placement: Placement
+    target: Path  # where the upload would be saved under its own name
+    same_as: Path | None = None  # the file that already holds these bytes
+
+
+def place_upload(seeds_dir: Path, name: str, content: bytes) -> UploadPlace:
+    """Where an upload would go, and whether that (or any seed file) already holds it."""
+    folder = seeds_dir.resolve()
+    target = folder / safe_article_name(name)
+    for existing in sorted(folder.rglob(f"*{ARTICLE_SUFFIX}")) if folder.is_dir() else []:
+        if existing.is_file() and existing.stat().st_size == len(content) and existing.read_bytes() == content:
+            return UploadPlace(Placement.IDENTICAL, target, existing)
+    if target.exists() or target.is_symlink():
+        return UploadPlace(Placement.DIFFERENT, target)
+    return UploadPlace(Placement.NEW, target)
+
+
+def free_name(seeds_dir: Path, name: str) -> str:
+    """`name` with the first free "-2", "-3", … before its suffix: for keeping both files."""
+    base = safe_article_name(name)
+    stem = base[: -len(ARTICLE_SUFFIX)][: MAX_UPLOAD_NAME - len(ARTICLE_SUFFIX) - 6]
+    folder = seeds_dir.resolve()
+    number = 2
+    while (folder / f"{stem}-{number}{ARTICLE_SUFFIX}").exists():
+        number += 1
+    return f"{stem}-{number}{ARTICLE_SUFFIX}"
 
 
 def save_upload(seeds_dir: Path, name: str, content: bytes) -> Path:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import tornado.httputil
+import tornado.iostream
 import tornado.web
 
 from tests.auxil.fake_bot_api_state import ApiRequest, UploadedFile
@@ -150,11 +151,14 @@ class _ApiHandler(tornado.web.RequestHandler):
         self.finish(reply.body)
 
 
+_FILE_CHUNK = 256 * 1024
+
+
 class _FileHandler(tornado.web.RequestHandler):
     def initialize(self, api: _Server) -> None:
         self.api = api
 
-    def get(self, token: str, file_path: str) -> None:
+    async def get(self, token: str, file_path: str) -> None:
         if token != self.api.token:
             self._json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
@@ -163,7 +167,15 @@ class _FileHandler(tornado.web.RequestHandler):
             self._json(404, {"ok": False, "error_code": 404, "description": "Not Found"})
             return
         self.set_header("Content-Type", "application/octet-stream")
-        self.finish(content)
+        self.set_header("Content-Length", str(len(content)))
+        # In chunks, as a real server streams a file: a client may stop reading (and hang up) part-way.
+        try:
+            for start in range(0, len(content), _FILE_CHUNK):
+                self.write(content[start : start + _FILE_CHUNK])
+                await self.flush()
+        except tornado.iostream.StreamClosedError:
+            return
+        self.finish()
 
     def _json(self, status: int, data: JSON) -> None:
         self.set_status(status)
