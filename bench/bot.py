@@ -37,7 +37,8 @@ def _settings(server: RemoteFakeBotApi, database: Path, seeds: Path) -> Settings
         "database_path": database,
         "seeds_dir": seeds,
         "log_level": "WARNING",
-        "queries_per_minute": 0,  # the per-user limit is not what is measured here
+        "queries_per_minute": 0,  # the per-user limits are not what is measured here
+        "updates_per_minute": 0,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
 

@@ -25,7 +25,9 @@ WARM_UP = 30
 def bench_settings(database: Path, seeds: Path, **extra: object) -> Settings:
     values: dict[str, object] = {"database_path": database, "seeds_dir": seeds, "log_level": "WARNING"}
     if "queries_per_minute" in Settings.model_fields:
-        values["queries_per_minute"] = 0  # the per-user limit would refuse a benchmark's single user
+        values["queries_per_minute"] = 0  # the per-user limits would refuse a benchmark's single user
+    if "updates_per_minute" in Settings.model_fields:
+        values["updates_per_minute"] = 0
     values.update(extra)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
 

@@ -44,7 +44,7 @@ from handlers.context import SERVICES_KEY, BotContext, Services, services_of
 from handlers.errors import on_error
 from handlers.limits import RateLimiter
 from handlers.render import PAGE_NUMBER
-from handlers.throttle import has_query, throttled
+from handlers.throttle import has_query, spend_reply_budget, throttled
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,9 @@ BOT_API_CONNECTIONS = 32
 # Seconds a request may wait for a free connection. The wait is local (nothing was sent yet), and in a
 # burst of updates many replies queue at once: failing them after PTB's default second only makes retries.
 POOL_WAIT_SECONDS = 30.0
+
+# Updates that cost a reply one user may send at once, before UPDATES_PER_MINUTE paces them.
+REPLY_BURST = 20
 
 # The commands, in the order /help and Telegram's menu show them; channels get the same set.
 # Searches spend the asker's query budget (QUERIES_PER_MINUTE): one user cannot starve the others.
@@ -134,14 +137,17 @@ def build_application(
             timeout=settings.fetch_timeout,
             host_interval=settings.fetch_host_interval,
         ),
+        reply_budget=RateLimiter(settings.updates_per_minute, burst=REPLY_BURST),
     )
     register_handlers(application)
     return application
 
 
 def register_handlers(application: Application) -> None:
-    # Group -1 sees every update first and never stops it: counting for /stats.
-    application.add_handler(TypeHandler(object, _count_update), group=-1)
+    # Group -2 sees every update first and never stops it: counting for /stats. Group -1 is the per-user
+    # budget of updates that cost a reply: beyond it, no handler runs (one "slow down", then silence).
+    application.add_handler(TypeHandler(object, _count_update), group=-2)
+    application.add_handler(TypeHandler(Update, spend_reply_budget), group=-1)
 
     # Commands, in messages and channel posts alike. CommandHandler answers /quote and /quote@thisbot, and
     # ignores /quote@otherbot.

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     port: int = Field(default=8443, ge=1, le=65535)
     queries_per_minute: int = Field(default=30, ge=0)
+    updates_per_minute: int = Field(default=60, ge=0)
     # A chat (or channel) where unexpected errors are reported to the operators.
     error_chat_id: int | None = None
     # Fetching pages and feeds (/add, scobot add, feeds.toml): private, loopback and link-local addresses

@@ -40,10 +40,12 @@ class Services:
     reloader: Reloader
     started_at: float = field(default_factory=time.time)
     updates_handled: int = 0
-    # Off unless the composition root sets one from QUERIES_PER_MINUTE.
+    # Off unless the composition root sets them: QUERIES_PER_MINUTE for searches, UPDATES_PER_MINUTE for
+    # every update that costs a reply.
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
     # Pages and feeds (/add, /feeds, the feed job); None where the composition root gives none.
     web: WebSources | None = None
+    reply_budget: RateLimiter = field(default_factory=lambda: RateLimiter(0))
     # Uploads awaiting a choice, by the token their buttons carry (handlers/uploads.py).
     pending_uploads: dict[str, PendingUpload] = field(default_factory=dict)
 

@@ -31,7 +31,9 @@ DELIVERY_TIMEOUT = 60.0
 
 @pytest.fixture
 async def app(fake_api: FakeBotApi, sample_store: Store, tmp_path: Path) -> AsyncIterator[Application]:
-    async with running_bot(bot_settings(fake_api, tmp_path, queries_per_minute=0), sample_store) as application:
+    async with running_bot(
+        bot_settings(fake_api, tmp_path, queries_per_minute=0, updates_per_minute=0), sample_store
+    ) as application:
         yield application
 
 

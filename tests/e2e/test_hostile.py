@@ -122,7 +122,11 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     store = loop.run_until_complete(Store.open(folder / "scobot.db"))
     loop.run_until_complete(_hostile_corpus(store))
     config = Settings(  # type: ignore[call-arg]
-        _env_file=None, database_path=folder / "scobot.db", seeds_dir=folder / "seeds", queries_per_minute=0
+        _env_file=None,
+        database_path=folder / "scobot.db",
+        seeds_dir=folder / "seeds",
+        queries_per_minute=0,
+        updates_per_minute=0,
     )
     chat = LocalChat(config, store)
     loop.run_until_complete(chat.__aenter__())

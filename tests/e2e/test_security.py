@@ -51,7 +51,7 @@ async def test_the_token_stays_out_of_every_log_line_and_reply_on_error_paths(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     token = fake_api.token
-    settings = bot_settings(fake_api, tmp_path, queries_per_minute=0)
+    settings = bot_settings(fake_api, tmp_path, queries_per_minute=0, updates_per_minute=0)
     configure_logging(logging.DEBUG, [token])
     # Everything at DEBUG, even the HTTP clients configure_logging quietens: their lines carry the URL.
     for noisy in ("httpx", "httpcore"):

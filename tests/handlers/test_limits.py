@@ -16,7 +16,7 @@ from telegram.ext import Application
 
 from bot.store import Store
 from handlers.limits import RateLimiter
-from handlers.throttle import SLOW_DOWN
+from handlers.throttle import SLOW_DOWN, TOO_MANY
 from tests.auxil import updates
 from tests.auxil.fake_bot_api import FakeBotApi
 from tests.auxil.report import ReportLine
@@ -64,7 +64,9 @@ def test_never_more_than_the_burst_plus_the_rate_allows(gaps: list[float], per_m
 
 @pytest.fixture
 async def app(fake_api: FakeBotApi, sample_store: Store, tmp_path: Path) -> AsyncIterator[Application]:
-    async with running_bot(bot_settings(fake_api, tmp_path, queries_per_minute=30), sample_store) as application:
+    async with running_bot(
+        bot_settings(fake_api, tmp_path, queries_per_minute=30, updates_per_minute=0), sample_store
+    ) as application:
         yield application
 
 
@@ -105,3 +107,58 @@ async def test_one_user_flooding_cannot_starve_another(
         f"flooder sent {flood + 3} (+1 inline), answered {texts['answer']}, warned {texts['slow']}, "
         f"other user answered 1 of 1",
     )
+
+
+@pytest.mark.slow
+async def test_one_user_flooding_with_what_is_not_a_search_gets_one_warning_then_silence(
+    fake_api: FakeBotApi, app: Application, report_line: ReportLine
+) -> None:
+    services = services_of(app)
+    services.reply_budget = RateLimiter(per_minute=60, burst=5, clock=FakeClock())  # frozen: exact counts
+    flooder, other = updates.user(7101), updates.user(7102)
+    origin = {"type": "user", "date": 1_700_000_000, "sender_user": other}
+    flood: list[dict] = [updates.private_message("/help", from_user=flooder) for _ in range(5)]
+    for n in range(60):
+        kind = n % 4
+        if kind == 0:
+            flood.append(updates.private_message("/speakers", from_user=flooder))
+        elif kind == 1:
+            flood.append(updates.private_message("/nosuchcommand", from_user=flooder))
+        elif kind == 2:
+            forwarded = updates.private_message("/help", from_user=flooder)
+            flood.append({**forwarded, "message": {**forwarded["message"], "forward_origin": origin}})
+        else:
+            flood.append(updates.callback_query("sp|all|0", from_user=flooder))
+    flood.append(updates.inline_query("", from_user=flooder))
+    for update in flood:
+        fake_api.push_update(update)
+    fake_api.push_update(updates.private_message("/quote xi", from_user=other))
+
+    answer = await fake_api.wait_for("sendMessage", lambda c: int(c.params["chat_id"]) == 7102)
+    await fake_api.wait_for("getUpdates", lambda c: not fake_api.state.updates, timeout=10)
+    await asyncio.sleep(0.5)
+
+    to_flooder = [c.params["text"] for c in fake_api.calls_to("sendMessage") if int(c.params["chat_id"]) == 7101]
+    assert "Xi Jinping" in answer.params["text"]
+    assert len(to_flooder) == 5 + 1 and all("<b>Commands</b>" in text for text in to_flooder[:5])
+    assert to_flooder[5] == TOO_MANY.format(seconds=1)
+    # Then silence: no button answers, edits or inline answers for the rest of the flood.
+    assert not fake_api.calls_to("answerCallbackQuery")
+    assert not fake_api.calls_to("editMessageText")
+    assert not fake_api.calls_to("answerInlineQuery")
+    assert services.updates_handled == len(flood) + 1  # every update was seen, and counted for /stats
+    report_line("limits: replies", f"flooder sent {len(flood)}, answered 5, warned 1; other user answered 1 of 1")
+
+
+@pytest.mark.slow
+async def test_group_chatter_costs_nothing_and_commands_for_other_bots_cost_nothing(
+    fake_api: FakeBotApi, app: Application
+) -> None:
+    services = services_of(app)
+    services.reply_budget = RateLimiter(per_minute=60, burst=2, clock=FakeClock())
+    talker = updates.user(7201)
+    for text in ["hello all", "/quote@some_other_bot x", "nice weather", "/help@some_other_bot"] * 5:
+        fake_api.push_update(updates.group_message(text, from_user=talker))
+    fake_api.push_update(updates.group_message("/help", from_user=talker))
+    answer = await fake_api.wait_for("sendMessage")
+    assert "<b>Commands</b>" in answer.params["text"]  # the budget was still full
