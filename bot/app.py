@@ -163,6 +163,7 @@ def register_handlers(application: Application) -> None:
     # Buttons. Each pattern owns one prefix of callback data; the data is "prefix|…" and at most 64 bytes.
     # The patterns are strict because clients can send any data: what does not fit falls to the last one.
     key, page = keys.PATTERN, PAGE_NUMBER
+    application.add_handler(_PressWithoutData(quote.on_unknown_button))
     application.add_handler(CallbackQueryHandler(quote.on_card_button, pattern=rf"^q\|{key}\|{page}$"))
     application.add_handler(CallbackQueryHandler(quote.on_source_button, pattern=r"^src\|[0-9]{1,18}$"))
     application.add_handler(CallbackQueryHandler(quote.on_random_button, pattern=r"^rnd$"))
@@ -197,6 +198,14 @@ def register_handlers(application: Application) -> None:
     )
 
     application.add_error_handler(on_error)
+
+
+class _PressWithoutData(CallbackQueryHandler):
+    """A press with empty or missing data. PTB hands such a press to *any* pattern handler (its check
+    passes when there is no data to match), so it must be caught before them, and answered as stale."""
+
+    def check_update(self, update: object) -> bool:
+        return isinstance(update, Update) and update.callback_query is not None and not update.callback_query.data
 
 
 async def _post_init(application: Application) -> None:

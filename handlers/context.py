@@ -46,6 +46,8 @@ class Services:
     # Pages and feeds (/add, /feeds, the feed job); None where the composition root gives none.
     web: WebSources | None = None
     reply_budget: RateLimiter = field(default_factory=lambda: RateLimiter(0))
+    # Set once the error handler has told the operators that the database is corrupt.
+    corruption_reported: bool = False
     # Uploads awaiting a choice, by the token their buttons carry (handlers/uploads.py).
     pending_uploads: dict[str, PendingUpload] = field(default_factory=dict)
 

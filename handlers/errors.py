@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
 from bot.logs import redact
+from bot.store import is_corruption
 from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)
@@ -31,10 +32,36 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, Forbidden):
         logger.info("a chat refused the bot's message: %s", error.message)
         return
+    if is_corruption(error):
+        await _corrupt_database(update, context)
+        return
     logger.error("handling an update failed", exc_info=error)
     if isinstance(update, Update):
         await _tell_user(update)
     await _tell_operators(update, context)
+
+
+async def _corrupt_database(update: object, context: BotContext) -> None:
+    """Every query fails alike until an operator acts: say it once, clearly, then only apologise to users."""
+    services = context.services
+    if isinstance(update, Update):
+        await _tell_user(update)
+    if services.corruption_reported:
+        logger.debug("the database is still corrupt: %s", context.error)
+        return
+    services.corruption_reported = True
+    text = (
+        f"the database {services.store.path} is corrupt ({context.error}): restore it from a backup, or move it "
+        "away and rebuild it with `make load`, then restart the bot"
+    )
+    logger.critical("%s", text)
+    settings = services.settings
+    chats = [settings.error_chat_id] if settings.error_chat_id is not None else sorted(settings.admin_ids)
+    for chat in chats:
+        try:
+            await context.bot.send_message(chat, f"🛑 {html.escape(redact(text, settings.secrets))}")
+        except TelegramError:
+            logger.warning("could not tell chat %s that the database is corrupt", chat, exc_info=True)
 
 
 async def _tell_user(update: Update) -> None:

@@ -15,7 +15,7 @@ that tune a module (VERSIONS_LOGGED, RANKED_MATCHES, ...) are not: patch them wh
 """
 
 from bot.corpus.members import MembershipEvent
-from bot.store.connection import MIGRATIONS, SCHEMA_VERSION, DatabaseUnavailable
+from bot.store.connection import MIGRATIONS, SCHEMA_VERSION, DatabaseUnavailable, is_corruption
 from bot.store.reads import Store
 from bot.store.records import (
     CorpusChange,
@@ -44,4 +44,5 @@ __all__ = [
     "SpeakerNames",
     "Store",
     "StoredStatement",
+    "is_corruption",
 ]

@@ -60,6 +60,12 @@ async def connect(path: Path, *, query_only: bool = False) -> aiosqlite.Connecti
     return connection
 
 
+def is_corruption(exc: BaseException | None) -> bool:
+    """SQLite's own word that the file is damaged ("database disk image is malformed", "not a database")."""
+    name = getattr(exc, "sqlite_errorname", "") if isinstance(exc, sqlite3.DatabaseError) else ""
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
 def unavailable(path: Path, exc: BaseException) -> DatabaseUnavailable:
     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     return DatabaseUnavailable(
