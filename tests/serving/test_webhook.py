@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -172,6 +173,45 @@ async def test_wrong_paths_and_methods_are_refused(webhook: tuple[Application, s
         assert (await client.get(url, headers={SECRET_HEADER: SECRET})).status_code == 405
         assert (await client.post(url.replace("hook", "hooks"), headers={SECRET_HEADER: SECRET})).status_code == 404
         assert (await client.post(url.replace("/scobot/hook", "/scobot/hoo."))).status_code == 404
+
+
+async def closed_within(reader: asyncio.StreamReader, seconds: float) -> float:
+    """Seconds until the server hangs up (reading gives EOF), failing after `seconds`."""
+    started = time.monotonic()
+    while await asyncio.wait_for(reader.read(1024), seconds):
+        pass
+    return time.monotonic() - started
+
+
+async def test_slow_headers_and_slow_bodies_are_cut_off(
+    fake_api: FakeBotApi, sample_store: Store, tmp_path: Path
+) -> None:
+    settings = webhook_settings(fake_api, tmp_path)
+    app = build_application(settings, sample_store)
+    async with serving(app, settings, limits=WebhookLimits(header_timeout=1.0, body_timeout=1.0)):
+        # Headers a byte at a time, never finished (slowloris): cut off at the header timeout, not after an hour.
+        reader, writer = await asyncio.open_connection("127.0.0.1", settings.port)
+        dribble = asyncio.create_task(
+            _dribble(writer, b"POST /scobot/hook HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 100)
+        )
+        header_cut = await closed_within(reader, 5)
+        dribble.cancel()
+        # Complete headers with the secret, then a body that never comes.
+        reader, writer = await asyncio.open_connection("127.0.0.1", settings.port)
+        writer.write(
+            f"POST {PATH} HTTP/1.1\r\nHost: x\r\n{SECRET_HEADER}: {SECRET}\r\nContent-Length: 500\r\n\r\n{{".encode()
+        )
+        await writer.drain()
+        body_cut = await closed_within(reader, 5)
+    assert header_cut < 3 and body_cut < 3
+    assert services_of(app).updates_handled == 0
+
+
+async def _dribble(writer: asyncio.StreamWriter, data: bytes) -> None:
+    for byte in data:
+        writer.write(bytes([byte]))
+        await writer.drain()
+        await asyncio.sleep(0.1)
 
 
 # Opens many connections and sends nothing on them, as a slowloris client does; in its own process so its
