@@ -20,6 +20,7 @@ import logging
 import re
 import resource
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,7 @@ BODY_TIMEOUT_SECONDS = 10.0
 # connection is closed at once, so accepting never fails with "Too many open files".
 MAX_CONNECTIONS = 256
 TELEGRAM_CONNECTIONS = 40
+STOP_WAIT_SECONDS = 5.0
 # How often (seconds) the "connection cap reached" warning may be logged while a flood lasts.
 CAP_WARNING_INTERVAL = 60.0
 
@@ -218,4 +220,7 @@ class WebhookServer:
 
     async def stop(self) -> None:
         self.http.stop()
-        await asyncio.wait_for(self.http.close_all_connections(), timeout=5)
+        # A call still being answered gets a moment; a client that holds its connection open does not hold
+        # up shutting down.
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self.http.close_all_connections(), timeout=STOP_WAIT_SECONDS)
