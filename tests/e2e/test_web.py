@@ -17,6 +17,7 @@ from bot.loading import load_corpus
 from bot.loading.feeds import FEEDS_FILE
 from bot.loading.sources import WebSources
 from bot.store import Store
+from handlers.admin import ONLY_IN_PRIVATE
 from tests.auxil import updates
 from tests.auxil.fake_bot_api import Call, FakeBotApi
 from tests.auxil.news_site import RAIL, SITE_NAME, SUMMIT, WATER, NewsSite, running_news_site
@@ -132,7 +133,7 @@ async def test_add_is_for_admins_in_a_private_chat(fake_api: FakeBotApi, app: Ap
     refused = await ask(fake_api, f"/add {site.url(SUMMIT.path)}", sender=STRANGER)
     assert refused.params["text"] == "Sorry, only the bot's admins can do that."
     in_group = await ask(fake_api, f"/add {site.url(SUMMIT.path)}", chat=updates.group_chat())
-    assert in_group.params["text"] == "Please send /add in a private chat with me."
+    assert in_group.params["text"] == ONLY_IN_PRIVATE  # the one operator policy (handlers/admin.py)
     usage = await ask(fake_api, "/add")
     assert usage.params["text"].startswith("Usage: <code>/add https://")
     assert SUMMIT.path not in site.hits
