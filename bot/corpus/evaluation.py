@@ -7,6 +7,7 @@ here are the figures anyone gets by piping predictions into it by hand.
 from __future__ import annotations
 
 import importlib.util
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -18,8 +19,13 @@ from bot.corpus.reader import read_articles
 
 # The project's own seed articles sit at the repository root; the other sets carry their articles.
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
-GOLD_SETS: tuple[str, ...] = ("seeds", "sco-dev", "polnear-dev")
+# The order of the table: these first when present, then every other set under the eval dir by name.
+KNOWN_ORDER: tuple[str, ...] = ("seeds", "sco-dev", "sco-dev2", "polnear-dev")
+# The names `bench.quality` iterates; `gold_sets` finds every set actually present.
+GOLD_SETS = KNOWN_ORDER
 OVERLAP = 0.5
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +47,16 @@ def load_scorer(eval_root: Path) -> ModuleType:
 
 
 def articles_dir(eval_root: Path, name: str) -> Path:
-    return SEEDS_DIR if name == "seeds" else eval_root / name / "articles"
+    """A set's own `articles/` folder; the seed set, which has none, reads the project's seeds."""
+    own = eval_root / name / "articles"
+    return SEEDS_DIR if name == "seeds" and not own.is_dir() else own
+
+
+def gold_sets(eval_root: Path) -> tuple[str, ...]:
+    """Every folder under `eval_root` that holds `*.gold.json`: the known sets first, then the rest by name."""
+    found = {p.name for p in eval_root.iterdir() if p.is_dir() and any(p.glob("*.gold.json"))}
+    known = [name for name in KNOWN_ORDER if name in found]
+    return (*known, *sorted(found - set(known)))
 
 
 def predict(nlp: Language, folder: Path) -> tuple[int, dict[str, list[dict[str, object]]]]:
@@ -54,14 +69,18 @@ def predict(nlp: Language, folder: Path) -> tuple[int, dict[str, list[dict[str, 
     return len(articles), pred
 
 
-def run_eval(eval_root: Path, nlp: Language, sets: tuple[str, ...] = GOLD_SETS) -> list[EvalRow]:
-    """Score every gold set under `eval_root` that exists; a missing set is skipped, not an error."""
+def run_eval(eval_root: Path, nlp: Language, sets: tuple[str, ...] | None = None) -> list[EvalRow]:
+    """Score the named gold sets, or every one under `eval_root` (`gold_sets`); a named set that does not
+    exist is skipped, and a set whose articles are missing is skipped with a warning."""
     scorer = load_scorer(eval_root)
     rows: list[EvalRow] = []
-    for name in sets:
+    for name in gold_sets(eval_root) if sets is None else sets:
         gold_dir = eval_root / name
         folder = articles_dir(eval_root, name)
-        if not gold_dir.is_dir() or not any(gold_dir.glob("*.gold.json")) or not folder.is_dir():
+        if not gold_dir.is_dir() or not any(gold_dir.glob("*.gold.json")):
+            continue
+        if not folder.is_dir():
+            log.warning("eval: set %s has gold statements but no articles at %s; not scored", name, folder)
             continue
         gold = scorer.load_gold(gold_dir)
         count, pred = predict(nlp, folder)

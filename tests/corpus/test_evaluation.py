@@ -69,3 +69,44 @@ def test_format_table_has_one_line_per_set() -> None:
     lines = table.splitlines()
     assert len(lines) == 4
     assert lines[2].startswith("sco-dev") and "0.667" in lines[2]
+
+
+def _mini_root(eval_root: Path, tmp_path: Path, names: tuple[str, ...]) -> Path:
+    """An eval root with the real scorer and, per name, one hand-written article and its gold."""
+    root = tmp_path / "eval"
+    root.mkdir()
+    (root / "score.py").write_text((eval_root / "score.py").read_text(encoding="utf-8"), encoding="utf-8")
+    for name in names:
+        (root / name / "articles").mkdir(parents=True)
+        (root / name / "articles" / "a.txt").write_text(
+            " date 2024-01-02 The Andean Trade Council said that coffee exports rose by a third.\n",
+            encoding="utf-8",
+        )
+        gold = {
+            "doc": "a.txt",
+            "statements": [
+                {"speaker": "Andean Trade Council", "kind": "indirect", "text": "coffee exports rose by a third"}
+            ],
+        }
+        (root / name / "a.gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    return root
+
+
+def test_every_set_with_gold_under_the_eval_dir_is_scored(nlp: Language, eval_root: Path, tmp_path: Path) -> None:
+    # Sets the evaluator has never heard of by name are scored too, known ones first, the rest by name.
+    root = _mini_root(eval_root, tmp_path, ("zeta-set", "sco-dev", "alpha-set"))
+    (root / "notes").mkdir()  # a folder without gold is no set
+    rows = run_eval(root, nlp)
+    assert [row.name for row in rows] == ["sco-dev", "alpha-set", "zeta-set"]
+    assert all(row.scores["e2e_f1"] == 1.0 for row in rows)
+
+
+def test_a_set_without_articles_is_reported_not_scored(
+    nlp: Language, eval_root: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = _mini_root(eval_root, tmp_path, ("kept",))
+    (root / "orphan").mkdir()
+    (root / "orphan" / "b.gold.json").write_text(json.dumps({"doc": "b.txt", "statements": []}), encoding="utf-8")
+    rows = run_eval(root, nlp)
+    assert [row.name for row in rows] == ["kept"]
+    assert "orphan" in caplog.text
