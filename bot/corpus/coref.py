@@ -10,13 +10,14 @@ linear in practice (articles name a handful of people).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from bot.corpus.cues import FEMALE_WORDS, GENERIC_LEADER_NOUNS, MALE_WORDS, ROLE_NOUNS
+from bot.corpus.cues import DOCUMENT_NOUNS, FEMALE_WORDS, GENERIC_LEADER_NOUNS, MALE_WORDS, ROLE_NOUNS
 from bot.corpus.models import SpeakerType
-from bot.corpus.speakers import Mention, describe, noun_phrase, strip_titles, text_of
+from bot.corpus.speakers import Mention, describe, given_names, noun_phrase, strip_titles, text_of
 
 # How far back (in people mentioned, and in speakers heard) an antecedent is looked for.
 _WINDOW = 40
@@ -24,6 +25,42 @@ _ROLE_WINDOW = 300
 # Role words too common to identify anyone on their own ("the official", "the leader").
 _WEAK_ROLE_WORDS = GENERIC_LEADER_NOUNS | {"the", "a", "an", "'s", "’s"}
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+# Document nouns that stand for any named document: "the document said" after "the Astana Declaration".
+_GENERIC_DOCUMENTS = frozenset({"document", "text", "paper"})
+# Spellings of one title, and the abbreviations news uses for titles: each set is one title.
+_TITLE_VARIANTS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
+    (frozenset(full.split()), frozenset(short.split()))
+    for full, short in (
+        ("prime minister", "pm"),
+        ("prime minister", "premier"),
+        ("foreign minister", "fm"),
+        ("defence minister", "dm"),
+        ("defense minister", "dm"),
+        ("secretary general", "sg"),
+        ("lawmaker", "mp"),
+        ("legislator", "mp"),
+        ("parliamentarian", "mp"),
+        ("spokesman", "spokesperson"),
+        ("spokeswoman", "spokesperson"),
+        ("counselor", "counsellor"),
+        ("councilor", "counsellor"),
+        ("councillor", "counsellor"),
+        ("adviser", "advisor"),
+    )
+)
+# Words in a title that say nothing about which office it is.
+_TITLE_NOISE = frozenset({"mr", "mrs", "ms", "dr", "prof", "the", "a", "an", "'s", "’s", "of", "and", "for", "to"})
+
+
+def title_words(words: set[str] | frozenset[str]) -> set[str]:
+    """Title words with their variants: "prime minister" also reads "pm", "mp" also "lawmaker"."""
+    found = set(words)
+    for full, short in _TITLE_VARIANTS:
+        if full <= found:
+            found |= short
+        if short <= found:
+            found |= full
+    return found
 
 
 def _gender_of(words: set[str]) -> str | None:
@@ -78,8 +115,13 @@ class Coreference:
     _by_first: dict[str, list[list[str]]] = field(default_factory=dict)
     # Gender from titles and gendered role nouns; "?" once the article has given both.
     _gender: dict[str, str] = field(default_factory=dict)
+    # Every title the article gives each person, wherever it gives it: "the minister" may name someone
+    # whose title comes only once, or only later.
+    _titles: dict[str, set[str]] = field(default_factory=dict)
     # Tokens inside statements already found: people named there are reported on, not speaking.
     reported: set[int] = field(default_factory=set)
+    # Documents the article names: (position, head lemma, name).
+    documents: list[tuple[int, str, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, doc: Doc) -> Coreference:
@@ -87,7 +129,7 @@ class Coreference:
         ents = list(doc.ents)
         for ent in ents:
             if ent.label_ == "PERSON":
-                words = text_of(strip_titles(list(ent))).split()
+                words = text_of(given_names(strip_titles(list(ent)) or list(ent))).split()
                 if len(words) > 1:
                     index._by_last.setdefault(words[-1], []).append(words)
                     index._by_first.setdefault(words[0], []).append(words)
@@ -96,12 +138,18 @@ class Coreference:
                 index._add_person(ent.root)
             elif ent.label_ == "ORG":
                 index.orgs.append((ent.start, ent.text.removeprefix("the ").removeprefix("The ")))
+        for token in doc:
+            lemma = token.lemma_.lower()
+            if lemma in DOCUMENT_NOUNS and token.is_title and token.i > 0 and doc[token.i - 1].pos_ == "PROPN":
+                # "the Tashkent Declaration", "the SCO Charter": a document by name.
+                phrase = [t for t in noun_phrase(token) if t.i <= token.i and t.dep_ not in {"det", "poss", "case"}]
+                index.documents.append((token.i, lemma, text_of(phrase)))
         return index
 
     def _add_person(self, root: Token) -> None:
         phrase = noun_phrase(root)
         ent_tokens = [t for t in phrase if t.ent_type_ == "PERSON" and t.i >= root.i - 4]
-        words = strip_titles(ent_tokens) or [root]
+        words = given_names(strip_titles(ent_tokens) or [root])
         name = text_of(words)
         before = _title_before(phrase, words[0].i)
         role_tokens = [t for t in before if t.ent_type_ != "PERSON" or t.lower_.rstrip(".") in ROLE_NOUNS]
@@ -125,6 +173,7 @@ class Coreference:
             known = self._gender.setdefault(full, gender)
             if known != gender:
                 self._gender[full] = "?"
+        self._titles.setdefault(full, set()).update(role_words - _TITLE_NOISE)
         self.people.append(_Person(words[0].i, full, role_words, role, root.dep_ in {"nsubj", "nsubjpass"}))
         self._positions.append(words[0].i)
         if role:
@@ -187,13 +236,25 @@ class Coreference:
         if mention.kind == "org_noun":
             return self._by_org(position, mention)
         if mention.kind == "document":
-            if not any(t.pos_ == "PROPN" for t in noun_phrase(mention.head)):
-                # "the statement said" after "the ministry said in a statement": the issuer speaks.
+            if mention.name is None:
+                # "the document said" after "the Dushanbe Declaration": that declaration; "the statement said"
+                # after "the ministry said in a statement": the issuer speaks.
+                named = self._document_before(position, mention.head.lemma_.lower())
+                if named is not None:
+                    return Speaker(named, None, "document")
                 last = self.last_speaker(position)
                 if last is not None and last.name:
                     return last
             return Speaker(mention.name, None, "document")
         return Speaker(None, None, "unknown")
+
+    def _document_before(self, position: int, lemma: str) -> str | None:
+        """The latest document the article names before `position` ("the Astana Declaration"), of the kind
+        `lemma` says ("declaration"), or of any kind for "the document"."""
+        for at, kind, name in reversed(self.documents):
+            if at < position and (kind == lemma or lemma in _GENERIC_DOCUMENTS):
+                return name
+        return None
 
     def _from_token(self, token: Token) -> Speaker | None:
         mention = describe(token)
@@ -227,7 +288,11 @@ class Coreference:
         return gender is not None and known is not None and known != "?" and known != gender
 
     def _latest_person(
-        self, position: int, exclude: set[int] | None = None, gender: str | None = None
+        self,
+        position: int,
+        exclude: set[int] | None = None,
+        gender: str | None = None,
+        allowed: Callable[[str], bool] | None = None,
     ) -> _Person | None:
         """The most recent person who spoke or was a subject; speakers count as subjects.
 
@@ -239,7 +304,7 @@ class Coreference:
         spoken: dict[str, int] = {}
         for at, speaker in self.speakers[-_WINDOW:]:
             if at < position and speaker.type == "person" and speaker.name:
-                if self._other_gender(speaker.name, gender):
+                if self._other_gender(speaker.name, gender) or (allowed is not None and not allowed(speaker.name)):
                     continue  # "she" after "Mr. X said": not him
                 spoken[speaker.name] = at
         best: _Person | None = None
@@ -247,7 +312,7 @@ class Coreference:
         for person in recent:
             if person.position in self.reported or person.position in excluded:
                 continue
-            if self._other_gender(person.name, gender):
+            if self._other_gender(person.name, gender) or (allowed is not None and not allowed(person.name)):
                 continue
             at = max(person.position if person.is_subject else -1, spoken.get(person.name, -1))
             if at > best_at:
@@ -259,33 +324,47 @@ class Coreference:
             # Nobody was a subject yet: the latest person named outside any reported content.
             for person in reversed(recent):
                 usable = person.position not in self.reported and person.position not in excluded
+                usable = usable and (allowed is None or allowed(person.name))
                 if usable and not self._other_gender(person.name, gender):
                     return person
         return best
 
+    def titles_of(self, name: str) -> set[str]:
+        return title_words(self._titles.get(name, set()))
+
     def _by_role(self, position: int, mention: Mention, exclude: set[int]) -> Speaker | None:
+        """ "the foreign minister", "the PM", "the SCO chief": the person the article gives that title, looked
+        for among the people named before, with every title each of them has anywhere in the article."""
         head = mention.head.lemma_.lower()
-        # The head counts when it comes with other words ("the Chinese leader"), not on its own.
-        wanted = set(mention.role_words) - _WEAK_ROLE_WORDS
+        wanted = title_words(set(mention.role_words) - _WEAK_ROLE_WORDS - _TITLE_NOISE)
+        # Titles are introduced once, often far above; the window is wider than for pronouns.
+        earlier: list[str] = []
+        for person in reversed(self._people_before(position, _ROLE_WINDOW)):
+            if person.name not in earlier:
+                earlier.append(person.name)
         if wanted:
-            wanted.add(head)
-            # Titles are introduced once, often far above; the window is wider than for pronouns.
-            earlier = self._people_before(position, _ROLE_WINDOW)
-            for person in reversed(earlier):
-                if wanted <= person.role_words:
-                    return Speaker(person.name, person.role, "person")
-            wanted.discard(head)
-            for person in reversed(earlier):
-                if wanted and wanted <= person.role_words:
-                    return Speaker(person.name, person.role, "person")
-            for person in reversed(earlier):
-                if head in person.role_words:
-                    return Speaker(person.name, person.role, "person")
-        # No one holds that title by name: the bare title most often refers to the person in focus.
-        last = self._latest_person(position, exclude)
+            heads = title_words({head})
+            for test in (
+                lambda titles: wanted <= titles and bool(heads & titles),
+                lambda titles: wanted <= titles,
+                lambda titles: head not in _WEAK_ROLE_WORDS and bool(heads & titles),
+            ):
+                for name in earlier:
+                    if test(self.titles_of(name)):
+                        return Speaker(name, self.role_of(name), "person")
+        # No one holds that title by name: the person in focus, unless the article gives them another office
+        # ("the spokesperson" after a paragraph on a president is not the president).
+        last = self._latest_person(position, exclude, allowed=lambda name: not self._other_office(name, wanted))
+        if last is None:
+            last = self._latest_person(position, exclude)
         if last is not None:
             return Speaker(last.name, last.role, "person")
         return Speaker(None, mention.role, "person")
+
+    def _other_office(self, name: str, wanted: set[str]) -> bool:
+        """The article gives `name` an office, and it is not the one `wanted` names."""
+        offices = {w for w in self.titles_of(name) if w in ROLE_NOUNS and w not in _WEAK_ROLE_WORDS}
+        return bool(wanted) and bool(offices) and not (offices & wanted)
 
     def _by_org(self, position: int, mention: Mention) -> Speaker | None:
         head = mention.head.lower_

@@ -89,7 +89,7 @@ ROLE_NOUNS: frozenset[str] = _lexicon(
     president minister secretary general spokesman spokeswoman spokesperson chairman chairwoman
     chairperson chair ambassador envoy representative premier chancellor leader chief head director
     governor mayor senator congressman congresswoman rep sen gov official officer diplomat deputy
-    commander counselor counsellor adviser advisor lawmaker legislator mp candidate nominee
+    commander counselor counsellor councilor councillor adviser advisor lawmaker legislator mp candidate nominee
     king queen prince emir sheikh sultan mr mrs ms dr prof professor general colonel lt gen ret
     admiral marshal speaker judge justice attorney lawyer economist analyst expert researcher
     founder ceo executive manager coordinator commissioner delegate member vice first lady
@@ -143,6 +143,21 @@ REPORTER_NOUNS: frozenset[str] = frozenset(
 
 # Sources whose identity the article withholds; they speak, but nobody can be named.
 ANONYMOUS_NOUNS: frozenset[str] = frozenset({"source", "sources", "insider", "insiders"})
+
+# Plural nouns for people who comment without being named ("analysts say", "observers noted"): anonymous.
+COMMENTATOR_NOUNS: frozenset[str] = _lexicon(
+    """
+    analyst expert observer commentator critic pundit specialist scholar watcher insider
+    """
+)
+
+# Plural titles of office ("the leaders", "two foreign ministers"): several named people at once, so no one
+# speaker; the statement is not counted.
+RANK_NOUNS: frozenset[str] = _lexicon(
+    """
+    leader minister president premier head diplomat ambassador envoy foreign_minister
+    """
+)
 
 # Plural common nouns that stand for a group speaking ("experts say …").
 GROUP_NOUNS: frozenset[str] = _lexicon(

@@ -15,11 +15,13 @@ from spacy.tokens import Span, Token
 from bot.corpus.countries import capital_cities
 from bot.corpus.cues import (
     ANONYMOUS_NOUNS,
+    COMMENTATOR_NOUNS,
     DOCUMENT_NOUNS,
     GROUP_NOUNS,
     ORG_NOUNS,
     PERSON_PRONOUNS,
     PLURAL_PRONOUNS,
+    RANK_NOUNS,
     RELATIVE_PRONOUNS,
     ROLE_NOUNS,
     SPEAKING_PLACES,
@@ -78,7 +80,11 @@ def entity_of(token: Token) -> Span | None:
 
 
 def strip_titles(words: list[Token]) -> list[Token]:
-    """Drop leading titles and determiners from a name: "Mr. Obama" keeps only "Obama"."""
+    """Drop leading titles and determiners from a name: "Mr. Obama" keeps only "Obama". A surname that is
+    also a title ("Mr. King", "Ms. Bishop") stays a name."""
+    last = words[-1] if words else None
+    if last is not None and last.i > 0 and last.doc[last.i - 1].lower_ in _TITLE_WORDS and last.is_title:
+        return [last] if len(words) <= 2 else [*strip_titles(words[:-1]), last]
     while words and (
         words[0].lower_ in _TITLE_WORDS
         or words[0].lower_.rstrip(".") in ROLE_NOUNS
@@ -88,6 +94,29 @@ def strip_titles(words: list[Token]) -> list[Token]:
         words = words[1:]
     while words and (words[-1].is_punct or words[-1].dep_ == "case"):
         words = words[:-1]
+    return words
+
+
+def given_names(words: list[Token]) -> list[Token]:
+    """A person's name with the given names NER left out: "Leyla" before the entity "Ahmadi" is part of the
+    name when it is a capitalized compound of it, no title, and no other entity."""
+    doc = words[0].doc
+    i = words[0].i - 1
+    while (
+        i >= 0
+        and doc[i].pos_ == "PROPN"
+        and doc[i].dep_ == "compound"
+        and doc[i].head.i in {w.i for w in words}
+        and doc[i].is_title
+        and not doc[i].ent_type_
+        and doc[i].is_alpha
+        and doc[i].lower_ not in ROLE_NOUNS
+        and doc[i].lemma_.lower() not in ROLE_NOUNS
+        and doc[i].lower_.removesuffix("s") not in ROLE_NOUNS
+        and doc[i].lower_ not in _CALENDAR_WORDS
+    ):
+        words = [doc[i], *words]
+        i -= 1
     return words
 
 
@@ -115,7 +144,7 @@ def describe(head: Token) -> Mention | None:
     if head.pos_ == "PROPN" and (country := speaking_place(place)):
         # "Beijing stressed": a capital used as a speaker is its country, whatever NER made of it.
         return Mention("name", "country", country, None, head)
-    if head.ent_type_ != "PERSON":
+    if head.ent_type_ != "PERSON" or not strip_titles(list(entity_of(head) or [head])):
         # "China's national coordinator, Zhang Wei, said" and "President of Belarus Ivan Petrov said":
         # the apposition, or a name inside the title, is the speaker.
         person = _person_inside(head)
@@ -128,7 +157,12 @@ def describe(head: Token) -> Mention | None:
     named = _named(head, phrase)
     if named is not None:
         return named
-    if head.pos_ == "PROPN" and _acronym(head.text) and not any(c.dep_ == "compound" for c in head.children):
+    if (
+        head.pos_ == "PROPN"
+        and _acronym(head.text)
+        and head.lower_ not in ROLE_NOUNS
+        and not any(c.dep_ == "compound" for c in head.children)
+    ):
         # "CNS reported": an unrecognised acronym that speaks is an organization.
         return Mention("name", "organization", head.text, None, head)
     if head.ent_type_ == "NORP" and head.tag_ in {"NNPS", "NNS"}:
@@ -141,9 +175,15 @@ def describe(head: Token) -> Mention | None:
     if lemma in ANONYMOUS_NOUNS or lower in ANONYMOUS_NOUNS:
         return Mention("anonymous", "unknown", None, None, head)
     if lemma in DOCUMENT_NOUNS:
-        return Mention("document", "document", _plain(phrase), None, head)
+        issuer = _issuer(head)
+        if issuer is not None:
+            return issuer
+        named = any(t.pos_ == "PROPN" for t in phrase)
+        return Mention("document", "document", _plain(phrase) if named else None, None, head)
     if lemma in ORG_NOUNS:
         return Mention("org_noun", "organization", _plain(phrase), None, head, _words(phrase))
+    if head.tag_ in {"NNS", "NNPS"} and _collective(head):
+        return Mention("anonymous", "unknown", None, None, head)
     if lemma in ROLE_NOUNS or lower in ROLE_NOUNS:
         if head.tag_ in {"NNS", "NNPS"}:
             return Mention("group", "unknown", _plain(phrase), None, head)
@@ -156,6 +196,32 @@ def describe(head: Token) -> Mention | None:
     ):
         return Mention("group", "unknown", _plain(phrase) if head.tag_ in {"NNS", "NNPS"} else None, None, head)
     return None
+
+
+def _issuer(head: Token) -> Mention | None:
+    """ "a statement issued by the Foreign Office said": the body that issued the document speaks."""
+    for child in head.children:
+        if child.dep_ != "acl":
+            continue
+        for agent in child.children:
+            if agent.dep_ == "agent" or (agent.dep_ == "prep" and agent.lower_ == "by"):
+                source = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                mention = describe(source) if source is not None else None
+                if mention is not None and mention.kind in {"name", "org_noun", "role", "pronoun"}:
+                    return mention
+    return None
+
+
+def _collective(head: Token) -> bool:
+    """ "analysts say", "American officials said", "the two foreign ministers stressed": a collective the
+    article does not name one by one, which by the convention makes no statement. Groups that act as a body
+    of their own ("Democrats argued", "police said") still speak."""
+    lemma = head.lemma_.lower()
+    if lemma in COMMENTATOR_NOUNS or lemma in RANK_NOUNS:
+        return True
+    if lemma not in ROLE_NOUNS:
+        return False
+    return any(c.dep_ == "nummod" or (c.dep_ == "amod" and c.ent_type_ == "NORP") for c in head.children)
 
 
 _QUANTIFIERS = frozenset({"one", "some", "many", "several", "most", "all", "half", "both", "none", "few"})
@@ -196,12 +262,22 @@ def _person_inside(head: Token) -> Token | None:
         return None
     titled = head.lemma_.lower() in ROLE_NOUNS or head.lower_ in ROLE_NOUNS
     stack = [c for c in head.children if c.dep_ == "appos" or (titled and c.dep_ in {"prep", "compound"})]
+    if titled:
+        # "State Councilor and Foreign Minister Wang Yi": two titles of one person, the name after the second.
+        stack += [c for c in head.children if c.dep_ == "conj" and _titled_name(c)]
     while stack:
         token = stack.pop()
         if token.ent_type_ == "PERSON" and token.dep_ != "compound":
             return token
         stack.extend(c for c in token.children if c.dep_ in {"pobj", "appos", "compound", "prep"})
     return None
+
+
+def _titled_name(token: Token) -> bool:
+    """A person's name with a title of its own before it: "Foreign Minister Wang Yi"."""
+    if token.ent_type_ != "PERSON":
+        return False
+    return any(t.i < token.i and t.lower_ in ROLE_NOUNS for t in token.subtree)
 
 
 def speaking_place(place: str) -> str | None:
@@ -215,6 +291,8 @@ def _named(head: Token, phrase: list[Token]) -> Mention | None:
         words = strip_titles(list(ent))
         if not words:
             return None
+        if ent.label_ == "PERSON":
+            words = given_names(words)
         name = text_of(words)
         before = [t for t in phrase if t.i < words[0].i and t.dep_ != "det"]
         role = text_of(strip_titles(before)) or None

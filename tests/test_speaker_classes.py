@@ -1,0 +1,98 @@
+"""Speaker classes from issue 12, on sentences written for these tests: titles and common nouns are never
+names, collective sources make no statement, role nouns go to the person whose title fits."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from bot.corpus.attribution import extract_attributions
+from bot.corpus.models import Attribution
+
+
+def extract(nlp: Language, text: str) -> list[Attribution]:
+    return extract_attributions(nlp(text))
+
+
+def speakers(found: list[Attribution]) -> list[str | None]:
+    return [a.speaker for a in found]
+
+
+def test_two_titles_joined_by_and_name_the_person_after_them(nlp: Language) -> None:
+    found = extract(nlp, "Chinese State Councilor and Foreign Minister Wang Yi said trade must grow.")
+    assert speakers(found) == ["Wang Yi"]
+
+
+def test_an_abbreviated_title_is_never_the_name(nlp: Language) -> None:
+    text = (
+        "Opposition MP Farid Khanov criticised the budget on Monday.\n\n"
+        "Farmers protested outside the assembly.\n\n"
+        "The MP said that taxes were too high."
+    )
+    found = extract(nlp, text)
+    assert speakers(found)[-1] == "Farid Khanov"
+    assert "MP" not in speakers(found)
+
+
+def test_the_pm_is_the_person_titled_prime_minister(nlp: Language) -> None:
+    text = (
+        "Prime Minister Arjun Mehra arrived in Tashkent on Monday, and President Ilya Sorokin met him there.\n\n"
+        '"We will build the railway together," President Sorokin said.\n\n'
+        "The PM said the corridor would open next year."
+    )
+    found = extract(nlp, text)
+    assert found[-1].speaker == "Arjun Mehra"
+    assert found[-1].text == "the corridor would open next year"
+
+
+def test_a_surname_that_is_also_a_title_stays_a_name(nlp: Language) -> None:
+    text = "Larry King hosts a talk show. Mr. King said that he was not familiar with the network."
+    assert speakers(extract(nlp, text)) == ["Larry King"]
+
+
+def test_a_document_issued_by_a_body_is_that_body_speaking(nlp: Language) -> None:
+    found = extract(nlp, "A statement issued by the Foreign Office said the talks were useful.")
+    assert speakers(found) == ["Foreign Office"]
+
+
+def test_the_document_is_the_declaration_named_before(nlp: Language) -> None:
+    text = (
+        "The leaders signed the Dushanbe Declaration on Friday.\n\n"
+        "The document said that the region needs more railways."
+    )
+    assert speakers(extract(nlp, text)) == ["Dushanbe Declaration"]
+
+
+def test_an_unnamed_statement_is_no_speaker_name(nlp: Language) -> None:
+    found = extract(nlp, "The statement said that the border would reopen in spring.")
+    assert "statement" not in [(s or "").lower() for s in speakers(found)]
+
+
+def test_collective_and_anonymous_sources_make_no_statement(nlp: Language) -> None:
+    for text in (
+        "Analysts said the summit would change little.",
+        "Chinese analysts said the bloc was growing fast.",
+        "American officials said the talks had stalled.",
+        "The two foreign ministers stressed that the border must stay calm.",
+        "The Russian and Chinese leaders called for a fairer world order.",
+    ):
+        assert extract(nlp, text) == [], text
+
+
+def test_a_spokesperson_is_not_the_president_named_just_before(nlp: Language) -> None:
+    text = (
+        '"We are not part of any bloc," Leyla Ahmadi told reporters at the weekly briefing.\n\n'
+        "President Omar Haddad called for an end to foreign meddling in the region.\n\n"
+        '"We believe in good relations with all countries," the foreign office spokesperson insisted.'
+    )
+    found = extract(nlp, text)
+    assert found[-1].speaker == "Leyla Ahmadi"
+
+
+def test_the_title_holder_is_found_when_the_title_comes_later(nlp: Language) -> None:
+    text = (
+        "Iran's envoy Reza Karimi and Sergei Volkov discussed the accession on Friday.\n\n"
+        "Mr. Volkov, the secretary general of the bloc, praised the talks.\n\n"
+        "Later the secretary general said that Iran would join in July."
+    )
+    found = extract(nlp, text)
+    assert found[-1].speaker == "Sergei Volkov"
