@@ -116,7 +116,16 @@ def extract_attributions(doc: Doc) -> list[Attribution]:
         found.sort(key=lambda d: d.position)
         drafts.extend(found)
         listing = _list_announced(article, sentences[-1]) if sentences else None
-    return [a for a in (_finish(article, d) for d in drafts) if a is not None]
+    found: list[Attribution] = []
+    seen: set[tuple[int, int, str]] = set()
+    for attribution in (_finish(article, d) for d in drafts):
+        if attribution is None:
+            continue
+        key = (attribution.start, attribution.end, attribution.text)
+        if key not in seen:  # two cues of one speaker on one span ("continued to say") make one statement
+            seen.add(key)
+            found.append(attribution)
+    return found
 
 
 def _list_announced(article: _Article, sent: Span) -> tuple[Speaker, int, int] | None:
@@ -182,7 +191,7 @@ def _candidate(article: _Article, token: Token, sent: Span) -> tuple[Token, Toke
     if according is not None:
         source, content = according
         return (token, source, content, "according to") if content else None
-    if not is_cue_verb(token):
+    if not is_cue_verb(token) or _passive_participle(token):
         return None
     subject = subject_of(token)
     if subject is None or article.quote_of[subject.i] >= 0:
@@ -192,11 +201,32 @@ def _candidate(article: _Article, token: Token, sent: Span) -> tuple[Token, Toke
         content = leading_content(token, subject, sent)
     frame = set(range(subject.left_edge.i, subject.right_edge.i + 1)) | {token.i}
     content -= frame
-    if not content:
+    if not content and not _embedded(token):
         content = _quote_in_sentence(article, token, sent)
     if not content:
         return None
     return token, subject, content, cue_text(token)
+
+
+def _passive_participle(cue: Token) -> bool:
+    """ "…, X told reporters when asked whether …": the one asked is not the one who asks."""
+    if cue.dep_ not in {"advcl", "acl"} or cue.tag_ not in {"VBN", "VBD"}:
+        return False
+    children = list(cue.children)
+    if any(c.dep_ in {"nsubj", "nsubjpass", "aux", "auxpass"} or c.lower_ == "as" for c in children):
+        return False
+    return any(c.dep_ in {"advmod", "mark"} and c.lower_ in _WHEN for c in children)
+
+
+_WHEN = frozenset({"when", "if", "once", "after", "before", "while", "whenever"})
+
+
+def _embedded(cue: Token) -> bool:
+    """A cue that cannot own the sentence's quote: in a relative clause ("the envoy, who wrote his post in
+    Spanish, said …"), or a verb whose complement is the real cue ("continued to say")."""
+    if cue.dep_ in {"relcl", "acl"}:
+        return True
+    return any(c.dep_ == "xcomp" and is_cue_verb(c) for c in cue.children)
 
 
 def _outlet_narration(article: _Article, cue: Token, speaker: Speaker, content: set[int]) -> bool:

@@ -51,10 +51,23 @@ def phrasal_particle(verb: Token) -> Token | None:
     return None
 
 
+def made_clear(verb: Token) -> Token | None:
+    """ "made it clear that …": the adjective that makes "make" a speech cue."""
+    if verb.lemma_.lower() != "make":
+        return None
+    return next((c for c in verb.children if c.lower_ in _MADE_WORDS and c.dep_ in _MADE_DEPS), None)
+
+
+_MADE_WORDS = frozenset({"clear", "known", "plain"})
+_MADE_DEPS = frozenset({"ccomp", "oprd", "acomp", "dobj", "xcomp", "advmod"})
+
+
 def is_cue_verb(token: Token) -> bool:
     lemma = token.lemma_.lower()
     if token.pos_ not in {"VERB", "AUX"} or lemma in NON_CUES:
         return False
+    if made_clear(token) is not None:
+        return True
     if lemma in PHRASAL_CUES and lemma not in SPEECH_VERBS:
         return phrasal_particle(token) is not None
     if lemma == "point":
@@ -154,6 +167,14 @@ def content_of(verb: Token, subject: Token) -> set[int]:
     """Token indices of what `verb` reports; empty when the verb reports no content."""
     lemma = verb.lemma_.lower()
     content: set[int] = set()
+    clear = made_clear(verb)
+    if clear is not None:
+        # "made it clear that X": X, whether the parser hung it on "clear" or on "made".
+        for head in (clear, verb):
+            for child in head.children:
+                if child.dep_ in {"ccomp", "advcl"} and child.i > clear.i:
+                    content |= _subtree(child)
+        return content
     for child in verb.children:
         if child.dep_ in _CLAUSE_DEPS and child.i != subject.i and not _adjunct_clause(verb, child):
             content |= _subtree(child)
@@ -172,11 +193,14 @@ def content_of(verb: Token, subject: Token) -> set[int]:
             if child.dep_ == "pobj":
                 content |= _subtree(child)
         for child in verb.children:
-            if child.dep_ in {"xcomp", "advcl"} and child.i > particle.i:
+            if child.dep_ in {"xcomp", "advcl"} and child.i > particle.i and not _own_clause(child):
                 content |= _subtree(child)
         return content
     for child in verb.children:
         if child.dep_ == "xcomp" and lemma not in {"continue"}:
+            content |= _subtree(child)
+        elif lemma in _REQUEST_VERBS and child.dep_ == "advcl" and child.i > verb.i and _infinitive(child):
+            # "pressed X at the meeting to end Y": the request the parser hung on the verb as an adverbial.
             content |= _subtree(child)
     if content:
         # "urged X to Y": the addressee belongs with the request.
@@ -214,6 +238,21 @@ def content_of(verb: Token, subject: Token) -> set[int]:
 _SUBORDINATORS = frozenset(
     "after before when while because since until although though if once unless whereas as".split()
 )
+
+
+_REQUEST_VERBS = frozenset({"urge", "press", "ask", "encourage", "appeal", "implore", "exhort"})
+
+
+def _infinitive(clause: Token) -> bool:
+    children = list(clause.children)
+    return any(c.tag_ == "TO" for c in children) and not any(c.dep_ in {"nsubj", "mark"} for c in children)
+
+
+def _own_clause(clause: Token) -> bool:
+    """ "…, while Y proposed Z": a clause with a subject of its own is another statement, not the request."""
+    return any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in clause.children) or any(
+        c.dep_ == "mark" and c.lower_ != "to" for c in clause.children
+    )
 
 
 def _adjunct_clause(verb: Token, clause: Token) -> bool:
@@ -331,6 +370,9 @@ def trim(doc_tokens: list[Token]) -> list[Token]:
 
 
 def cue_text(verb: Token) -> str:
+    clear = made_clear(verb)
+    if clear is not None:
+        return f"{verb.text} {clear.text}"
     particle = phrasal_particle(verb)
     if particle is not None:
         return f"{verb.text} {particle.text}"
@@ -351,6 +393,10 @@ def merge_conjoined(
             and not any(c.dep_ == "nsubj" for c in cue.children)
         )
         first = by_cue.get(cue.head.i) if participle or _elaborates(cue) else None
+        if participle and first is not None and not (candidate[2] & first[2]) and _separate(cue, first):
+            # "Noting that A, the minister said B": the fronted participle reports A, the verb B; two statements.
+            merged.append(candidate)
+            continue
         if first is not None and first is not candidate and candidate[1].i == first[1].i:
             first[2].update(candidate[2])
             continue
@@ -358,6 +404,18 @@ def merge_conjoined(
             continue  # "…, adding that …" after an event, not a statement: nothing to continue
         merged.append(candidate)
     return merged
+
+
+def _separate(participle: Token, first: tuple[Token, Token, set[int], str]) -> bool:
+    """ "Noting that A, the minister said B" and ""A," he said, adding that B": the participle says something
+    of its own, so the two make two statements. "He said A, adding B" stays one."""
+    verb, _subject, content, _word = first
+    if participle.i < verb.i:
+        return True
+    return participle.lemma_.lower() in _ADDING and bool(content) and max(content) < verb.i
+
+
+_ADDING = frozenset({"add"})
 
 
 def _elaborates(cue: Token) -> bool:

@@ -24,7 +24,7 @@ SPEECH_VERBS: frozenset[str] = _lexicon(
     accuse allege boast joke quip caution hope stipulate voice express call ask demand recommend
     propose advocate condemn criticize criticise denounce
     lament concur testify inform assure brief describe characterize proclaim signal
-    summarize summarise opine
+    summarize summarise opine reaffirm float press
     """
 )
 
@@ -33,7 +33,7 @@ CONTENT_OBJECT_CUES: frozenset[str] = _lexicon(
     """
     note stress emphasize emphasise underline underscore highlight mention condemn suggest propose
     assess recommend reiterate confirm acknowledge advocate denounce criticize criticise reaffirm
-    point raise put advance voice express urge call describe characterize
+    point raise put advance voice express urge call describe characterize float
     """
 )
 
@@ -42,7 +42,9 @@ ADDRESSEE_CUES: frozenset[str] = frozenset({"tell", "inform", "assure", "remind"
 
 # Phrasal cues: verb lemma + particle/preposition that together make a speech cue.
 PHRASAL_CUES: dict[str, frozenset[str]] = {
-    "point": frozenset({"out"}),
+    "point": frozenset({"out", "to"}),
+    "brush": frozenset({"aside"}),
+    "rule": frozenset({"out"}),
     "call": frozenset({"for", "on", "upon"}),
     "put": frozenset({"forward"}),
     "spell": frozenset({"out"}),
@@ -65,7 +67,6 @@ EXPRESSED_NOUNS: frozenset[str] = frozenset(
         "position",
         "regret",
         "opposition",
-        "satisfaction",
         "commitment",
     }
 )

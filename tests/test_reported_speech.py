@@ -1,0 +1,85 @@
+"""Reported speech with noun-phrase and infinitive complements, participles and "adding" (issue 12), on
+sentences written for these tests."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from bot.corpus.attribution import extract_attributions
+from bot.corpus.models import Attribution
+
+
+def extract(nlp: Language, text: str) -> list[Attribution]:
+    return extract_attributions(nlp(text))
+
+
+def pairs(found: list[Attribution]) -> list[tuple[str | None, str]]:
+    return [(a.speaker, a.text) for a in found]
+
+
+def test_noun_phrase_complements_are_statements(nlp: Language) -> None:
+    text = (
+        "Prime Minister Arjun Mehra also floated the concept of a shared power grid. "
+        "Mehra pointed to the growing trade in grain. "
+        "He brushed aside the impression that the bloc was closed."
+    )
+    found = pairs(extract(nlp, text))
+    assert ("Arjun Mehra", "the concept of a shared power grid") in found
+    assert ("Arjun Mehra", "the growing trade in grain") in found
+    assert ("Arjun Mehra", "the impression that the bloc was closed") in found
+
+
+def test_made_it_clear_reports_its_clause(nlp: Language) -> None:
+    found = pairs(extract(nlp, "Foreign Minister Ana Ruiz made it clear that the bloc was not a military alliance."))
+    assert found == [("Ana Ruiz", "the bloc was not a military alliance")]
+
+
+def test_an_infinitive_request_is_the_content(nlp: Language) -> None:
+    found = pairs(extract(nlp, "Omar Haddad pressed Arjun Mehra at their meeting on Friday to end the border dispute."))
+    assert len(found) == 1
+    assert found[0][0] == "Omar Haddad" and found[0][1].endswith("to end the border dispute")
+
+
+def test_a_clause_with_its_own_speaker_is_not_part_of_a_call(nlp: Language) -> None:
+    text = (
+        "President Omar Haddad called for the end of foreign meddling, a reference to the West, while Prime "
+        "Minister Arjun Mehra proposed a new regional security pact."
+    )
+    found = pairs(extract(nlp, text))
+    assert ("Omar Haddad", "the end of foreign meddling") in [(s, t.split(",")[0]) for s, t in found]
+    assert ("Arjun Mehra", "a new regional security pact") in found
+
+
+def test_a_fronted_participle_and_its_verb_make_two_statements(nlp: Language) -> None:
+    text = (
+        "Prime Minister Arjun Mehra visited the port. Noting that only 6% of tourists come from the region, "
+        "the prime minister said this could easily be doubled."
+    )
+    found = pairs(extract(nlp, text))
+    assert ("Arjun Mehra", "only 6% of tourists come from the region") in found
+    assert ("Arjun Mehra", "this could easily be doubled") in found
+
+
+def test_a_quote_then_adding_that_makes_two_statements(nlp: Language) -> None:
+    text = '"The corridor opens next year," envoy Ilya Sorokin said, adding that the tariffs would fall.'
+    found = pairs(extract(nlp, text))
+    assert found == [("Ilya Sorokin", "The corridor opens next year"), ("Ilya Sorokin", "the tariffs would fall")]
+
+
+def test_two_cues_on_one_quote_make_one_statement(nlp: Language) -> None:
+    text = (
+        "Envoy Ilya Sorokin wrote a post on Monday.\n\n"
+        'The envoy, who wrote his post in Spanish, continued to say, that "Peru seeks closer ties with the bloc."'
+    )
+    found = extract(nlp, text)
+    assert [a.text for a in found] == ["Peru seeks closer ties with the bloc."]
+
+
+def test_the_question_of_someone_asked_is_no_statement(nlp: Language) -> None:
+    text = '"We are not part of any bloc," Leyla Ahmadi told reporters when asked whether Peru would join a bloc.'
+    assert pairs(extract(nlp, text)) == [("Leyla Ahmadi", "We are not part of any bloc")]
+
+
+def test_satisfaction_without_content_is_no_statement(nlp: Language) -> None:
+    text = "Secretary General Tomas Berglund expressed satisfaction over the meeting and said it had met its goals."
+    assert pairs(extract(nlp, text)) == [("Tomas Berglund", "it had met its goals")]
