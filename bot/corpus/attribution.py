@@ -31,11 +31,11 @@ from bot.corpus.content import (
     trim,
 )
 from bot.corpus.coref import Coreference, Speaker
-from bot.corpus.cues import MEDIA_WORDS
+from bot.corpus.cues import MEDIA_WORDS, WIRE_AGENCIES
 from bot.corpus.lists import item_start, list_intro
 from bot.corpus.models import Attribution, StatementKind
 from bot.corpus.quotes import Paragraph, Quote, find_quotes, paragraphs_of
-from bot.corpus.speakers import Mention, describe
+from bot.corpus.speakers import Mention, clean_role, describe
 
 # Sources the article will not name ("sources said") do not count; groups that speak ("police said",
 # "experts say", "Democrats argued") do, under the group's own words as the speaker.
@@ -233,7 +233,12 @@ def _outlet_narration(article: _Article, cue: Token, speaker: Speaker, content: 
     """A news outlet reporting ("…, state-run X News reported.") is narration, not a statement; one
     that opens the sentence ("X News reported that …") is a source the article cites. Its text reproduced
     at length ("X reports:" and a quoted paragraph) is the article borrowing copy, and stays narration."""
-    if cue.lemma_.lower() != "report" or speaker.type != "organization" or not speaker.name:
+    if not speaker.name or speaker.type not in {"organization", "person", "country"}:
+        return False
+    present = cue.tag_ in {"VBZ", "VBP"} and cue.lemma_.lower() in {"report", "write", "inform"}
+    if present and speaker.name.lower() in WIRE_AGENCIES:
+        return True  # "TASS reports", "Kazinform reports that …": the agency narrates; "Reuters reported" cites
+    if cue.lemma_.lower() != "report" or speaker.type != "organization":
         return False
     if min(content) > cue.i and all(article.quote_of[i] < 0 for i in content):
         return False
@@ -416,7 +421,7 @@ def _finish(article: _Article, draft: _Draft) -> Attribution | None:
         kind=kind,
         cue=draft.cue,
         speaker=speaker.name,
-        speaker_role=speaker.role,
+        speaker_role=clean_role(speaker.role),
         speaker_type=speaker.type,
         start=draft.pieces[0][0],
         end=draft.pieces[-1][1],

@@ -218,9 +218,12 @@ def content_of(verb: Token, subject: Token) -> set[int]:
             for o in objects
             if o.lemma_.lower() in PROPOSAL_NOUNS and (any(c.dep_ == "nummod" for c in o.children) or _colon_after(o))
         ]
+    elif lemma == "assess":
+        # "highly assessed X" praises X; "assessed the progress" reports a meeting.
+        objects = objects if any(c.dep_ == "advmod" and c.lower_ in _APPRAISALS for c in verb.children) else []
     elif lemma == "call":
         objects = [o for o in objects if any(c.dep_ == "oprd" for c in verb.children)]
-    elif lemma not in CONTENT_OBJECT_CUES and not (particle is not None):
+    elif lemma not in CONTENT_OBJECT_CUES | {"assess"} and not (particle is not None):
         objects = []
     for obj in objects:
         if obj.pos_ == "PRON" and obj.lower_ in {"it", "this", "that", "so", "him", "her", "them"}:
@@ -240,6 +243,7 @@ _SUBORDINATORS = frozenset(
 )
 
 
+_APPRAISALS = frozenset({"highly", "positively", "negatively", "favorably", "favourably", "critically"})
 _REQUEST_VERBS = frozenset({"urge", "press", "ask", "encourage", "appeal", "implore", "exhort"})
 
 

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 
 from bot.corpus.cues import DOCUMENT_NOUNS, FEMALE_WORDS, GENERIC_LEADER_NOUNS, MALE_WORDS, ROLE_NOUNS
 from bot.corpus.models import SpeakerType
-from bot.corpus.speakers import Mention, describe, given_names, noun_phrase, strip_titles, text_of
+from bot.corpus.speakers import Mention, describe, noun_phrase, person_name, strip_titles, text_of
 
 # How far back (in people mentioned, and in speakers heard) an antecedent is looked for.
 _WINDOW = 40
@@ -129,7 +129,7 @@ class Coreference:
         ents = list(doc.ents)
         for ent in ents:
             if ent.label_ == "PERSON":
-                words = text_of(given_names(strip_titles(list(ent)) or list(ent))).split()
+                words = text_of(person_name(list(ent)) or list(ent)).split()
                 if len(words) > 1:
                     index._by_last.setdefault(words[-1], []).append(words)
                     index._by_first.setdefault(words[0], []).append(words)
@@ -149,7 +149,7 @@ class Coreference:
     def _add_person(self, root: Token) -> None:
         phrase = noun_phrase(root)
         ent_tokens = [t for t in phrase if t.ent_type_ == "PERSON" and t.i >= root.i - 4]
-        words = given_names(strip_titles(ent_tokens) or [root])
+        words = person_name(ent_tokens) or [root]
         name = text_of(words)
         before = _title_before(phrase, words[0].i)
         role_tokens = [t for t in before if t.ent_type_ != "PERSON" or t.lower_.rstrip(".") in ROLE_NOUNS]
@@ -174,7 +174,10 @@ class Coreference:
             if known != gender:
                 self._gender[full] = "?"
         self._titles.setdefault(full, set()).update(role_words - _TITLE_NOISE)
-        self.people.append(_Person(words[0].i, full, role_words, role, root.dep_ in {"nsubj", "nsubjpass"}))
+        subject = root.dep_ in {"nsubj", "nsubjpass"} or (
+            root.dep_ == "conj" and root.head.dep_ in {"nsubj", "nsubjpass"}  # "X and Y discussed …"
+        )
+        self.people.append(_Person(words[0].i, full, role_words, role, subject))
         self._positions.append(words[0].i)
         if role:
             self._roles[full] = role

@@ -32,7 +32,7 @@ SPEECH_VERBS: frozenset[str] = _lexicon(
 CONTENT_OBJECT_CUES: frozenset[str] = _lexicon(
     """
     note stress emphasize emphasise underline underscore highlight mention condemn suggest propose
-    assess recommend reiterate confirm acknowledge advocate denounce criticize criticise reaffirm
+    recommend reiterate confirm acknowledge advocate denounce criticize criticise reaffirm
     point raise put advance voice express urge call describe characterize float
     """
 )
@@ -222,5 +222,13 @@ MEDIA_WORDS: frozenset[str] = _lexicon(
     """
     news times post daily journal tribune herald gazette telegraph guardian agency tv television radio
     channel broadcaster newspaper magazine wire network online today
+    """
+)
+
+# News and wire agencies: "TASS reports", "Kazinform reports that …" is the agency's own narration.
+WIRE_AGENCIES: frozenset[str] = _lexicon(
+    """
+    tass ria novosti interfax sputnik xinhua kazinform azertac azertag irna isna mehr tasnim trend apa ani pti
+    ians app uza belta akipress kabar reuters afp ap bernama yonhap kyodo anadolu wam spa kuna qna report.az
     """
 )

@@ -28,6 +28,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 _ONLY_QUOTATION = re.compile(r"[\"“«„‘'].*[\"”»“'’][.,;:!?…]*")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _CAPS_PLACE = r"[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,3}"
+_TITLE_PLACE = r"[A-Z][a-z]+(?:\s[A-Z][a-z]+)?"
+# Words that open a first paragraph with a colon and are no place.
+_LABELS = "Note|Update|Updated|Editor|Summary|Watch|Read|Also|Photo|Source|Breaking|Exclusive|Opinion|Analysis"
 # "Kabul [Afghanistan]": a place in ordinary case is only trusted with its bracketed country.
 _PLACE = rf"(?P<place>{_CAPS_PLACE}|[A-Z][a-z]+(?=\s*\[))"
 # Datelines as wire services write them; each names the place and, where it can, the outlet.
@@ -42,6 +45,17 @@ _DATELINES = (
     # ASTANA, Kazakhstan, March 4.   ASTANA —
     re.compile(rf"^{_PLACE}(?:,\s+[A-Z][a-z]+)?,\s+{_MONTH}\s+\d{{1,2}}\.\s+"),
     re.compile(rf"^{_PLACE}\s+[—–-]{{1,2}}\s+"),
+    # MOSCOW. KAZINFORM The regular meeting …
+    re.compile(rf"^{_PLACE}\.\s+(?P<outlet>[A-Z]{{3,}})\s+(?=[A-Z])"),
+    # Baku, July 16, AZERTAC   Tashkent, 3 May, UzA.
+    re.compile(
+        rf"^(?P<place>{_CAPS_PLACE}|{_TITLE_PLACE}),\s+(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH}),?\s+"
+        rf"(?P<outlet>[A-Z][A-Za-z]*[A-Z][A-Za-z]*)\s*(?:[.:]|--|[—–-])?\s+"
+    ),
+    # 5 July 2005 (RFE/RL) --
+    re.compile(rf"^\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s*\((?P<outlet>[^()]{{2,60}})\)\s*(?:--|—|–|:|-)\s*"),
+    # NEW DELHI: …   Qingdao: …
+    re.compile(rf"^(?P<place>{_CAPS_PLACE}|(?!(?:{_LABELS})\b){_TITLE_PLACE}):\s+(?=[A-Z])"),
 )
 _REPORTER = re.compile(
     r"^According to (?:an? |the )?(?P<outlet>[A-Z][\w ]{1,40}?) (?:reporter|correspondent)s? in "
@@ -132,7 +146,7 @@ def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
         if match is None:
             continue
         groups = {key: value for key, value in match.groupdict().items() if value}
-        place = _tidy_place(groups.get("place", ""))
+        place = _tidy_place(groups.get("place", "")) or None
         outlet = groups.get("outlet")
         if outlet:
             outlet = _tidy_outlet(outlet)

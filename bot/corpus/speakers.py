@@ -97,6 +97,63 @@ def strip_titles(words: list[Token]) -> list[Token]:
     return words
 
 
+def person_name(words: list[Token]) -> list[Token]:
+    """The words of a person's name from a PERSON entity: titles off, glued prefixes off, given names on."""
+    stripped = strip_titles(words)
+    return given_names(unglue(stripped)) if stripped else []
+
+
+_CONNECTORS = frozenset({"and", "of", "for", "&", "to"})
+_NAME_PREFIXES = frozenset({"former", "late", "then", "ex", "acting", "outgoing", "incoming", "earlier", "dear"})
+
+
+def unglue(words: list[Token]) -> list[Token]:
+    """What NER glues to the front of a name: a dateline ("TEHRAN- Ebrahim Raisi"), a city ("Beijing Ali
+    Khaji"), the tail of a title ("Information and Broadcasting Attaullah Tarar", "Former IRGC chief
+    Safavi"). The name is what follows; a name of one word is left as it is."""
+    cut = 0
+    for k, token in enumerate(words[:-1]):
+        lower = token.lower_
+        dash = token.text in {"-", "–", "—", ":"} and k > 0 and words[k - 1].is_upper
+        glued = token.text.endswith("-") and token.is_upper
+        if lower in _CONNECTORS or dash or glued or lower.rstrip(".") in ROLE_NOUNS or lower in _NAME_PREFIXES:
+            cut = k + 1
+    rest = words[cut:]
+    while len(rest) > 1 and (
+        speaking_place(rest[0].text) is not None
+        or (rest[0].is_upper and len(rest[0]) > 2 and rest[0].ent_type_ in {"GPE", ""} and not rest[1].is_upper)
+    ):
+        rest = rest[1:]  # "Beijing Ali Khaji", "TEHRAN Ebrahim Raisi"
+    return rest or words
+
+
+_ROLE_SUFFIXES = ("er", "or", "ist", "ary", "ent", "ee")
+_NOT_ROLES = frozenset(
+    "earlier later former other another after under over ever never however whether counterpart friend"
+    " partner colleague side".split()
+)
+_ROLE_EDGES = frozenset({"of", "for", "and", "to", "'s", "’s", "the", "a", "an", ",", "-", "–", "—", "s"})
+
+
+def clean_role(role: str | None) -> str | None:
+    """A role is the title the article gives: never a fragment ("of Iran"), a place ("Beijing"), an adverb
+    ("Earlier"), a word of address ("friend") or text across a line break."""
+    if not role:
+        return None
+    role = role.split("\n")[-1].strip()
+    words = role.split()
+    while words and words[0].lower() in _ROLE_EDGES:
+        words = words[1:]
+    while words and (words[-1].lower() in _ROLE_EDGES or (len(words[-1]) == 1 and words[-1].isupper())):
+        words = words[:-1]
+    if not words or speaking_place(" ".join(words)) is not None:
+        return None
+    lowered = [w.lower().strip(".,") for w in words]
+    if not any(w in ROLE_NOUNS or (w.endswith(_ROLE_SUFFIXES) and w not in _NOT_ROLES and len(w) > 4) for w in lowered):
+        return None
+    return " ".join(words)
+
+
 def given_names(words: list[Token]) -> list[Token]:
     """A person's name with the given names NER left out: "Leyla" before the entity "Ahmadi" is part of the
     name when it is a capitalized compound of it, no title, and no other entity."""
@@ -288,11 +345,9 @@ def speaking_place(place: str) -> str | None:
 def _named(head: Token, phrase: list[Token]) -> Mention | None:
     ent = entity_of(head)
     if ent is not None and ent.label_ in {"PERSON", "ORG", "GPE", "NORP", "FAC"}:
-        words = strip_titles(list(ent))
+        words = person_name(list(ent)) if ent.label_ == "PERSON" else strip_titles(list(ent))
         if not words:
             return None
-        if ent.label_ == "PERSON":
-            words = given_names(words)
         name = text_of(words)
         before = [t for t in phrase if t.i < words[0].i and t.dep_ != "det"]
         role = text_of(strip_titles(before)) or None
@@ -305,6 +360,10 @@ def _named(head: Token, phrase: list[Token]) -> Mention | None:
             return Mention("name", "country", speaking_place(name) or name, None, head)
         if ent.label_ == "NORP":
             return None
+        if len(ent) == 1 and ent.label_ == "ORG" and any(t.lower_ in ROLE_NOUNS and t.i < ent.start for t in phrase):
+            # "Former IRGC chief Safavi": NER takes the name after a title for an organization.
+            role = text_of(strip_titles(before)) or None
+            return Mention("name", "person", ent.text, role, head, _words(before))
         return Mention("name", "organization", text_of(strip_titles(phrase)) or name, None, head)
     if head.lower_ in ROLE_NOUNS or head.lemma_.lower() in ROLE_NOUNS:
         return None  # "the Head of State said": a title, resolved by coreference
@@ -312,6 +371,8 @@ def _named(head: Token, phrase: list[Token]) -> Mention | None:
         words = strip_titles([t for t in phrase if t.pos_ == "PROPN" or t.i == head.i])
         if not words:
             return None
+        if head.lemma_.lower() not in ORG_NOUNS:
+            words = unglue(words)
         if head.lemma_.lower() in ORG_NOUNS:
             return Mention("name", "organization", text_of(strip_titles(phrase)), None, head)
         before = [t for t in phrase if t.i < words[0].i]

@@ -85,6 +85,13 @@ def test_unusable_files_are_named_with_a_reason(raw: bytes, reason: str) -> None
         ("ASTANA. KAZINFORM - Leaders met.", "Astana", "Kazinform", "Leaders met."),
         ("NEW DELHI — Leaders met.", "New Delhi", None, "Leaders met."),
         ("ASTANA, Kazakhstan, March 4. Leaders met.", "Astana", None, "Leaders met."),
+        ("MOSCOW. KAZINFORM The regular meeting opened.", "Moscow", "Kazinform", "The regular meeting opened."),
+        ("Baku, July 16, AZERTAC The talks began.", "Baku", "Azertac", "The talks began."),
+        ("Tashkent, 3 May, UzA. Leaders met.", "Tashkent", "UzA", "Leaders met."),
+        ("5 July 2005 (RFE/RL) -- Leaders met.", None, "Rfe/Rl", "Leaders met."),
+        ("NEW DELHI: On a day of talks, leaders met.", "New Delhi", None, "On a day of talks, leaders met."),
+        ("Qingdao: Leaders met.", "Qingdao", None, "Leaders met."),
+        ("Note: This story was updated.", None, None, "Note: This story was updated."),
         (
             "Prime Minister Modi on Tuesday (July 4) hosted.",
             None,
