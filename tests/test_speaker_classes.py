@@ -96,3 +96,22 @@ def test_the_title_holder_is_found_when_the_title_comes_later(nlp: Language) -> 
     )
     found = extract(nlp, text)
     assert found[-1].speaker == "Sergei Volkov"
+
+
+def test_a_title_with_the_name_in_apposition_beats_the_organization(nlp: Language) -> None:
+    text = (
+        "Andean Trade Council (ATC) Secretary General, Tomas Berglund on Wednesday praised the talks "
+        "and said that the meeting had achieved its goals."
+    )
+    found = extract(nlp, text)
+    assert [a.speaker for a in found if "goals" in a.text] == ["Tomas Berglund"]
+
+
+def test_an_untitled_subject_conjunct_is_the_title_holder_in_focus(nlp: Language) -> None:
+    text = (
+        "Envoy Ilya Sorokin wrote that Peru was welcome.\n\n"
+        "On Friday, the Peruvian foreign minister Rosa Vidal and Tomas Berglund discussed the accession.\n\n"
+        "The bloc's secretary general said that Peru would join in July."
+    )
+    found = extract(nlp, text)
+    assert found[-1].speaker == "Tomas Berglund"

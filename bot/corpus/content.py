@@ -84,6 +84,10 @@ def subject_of(verb: Token) -> Token | None:
             # Two subjects come from a misparsed title ("Secretary-General of X Vladimir Norov"):
             # the one nearest the verb is the name.
             subjects = _drop_fronted(subjects, verb)
+            # "X Organization (X) Secretary General, Zhang Wei said": the title with the person in apposition.
+            people = [c for c in subjects if c.ent_type_ == "PERSON" or _person_appos(c)]
+            if len(subjects) > 1 and people:
+                return min(people, key=lambda c: abs(verb.i - c.i))
             named = [c for c in subjects if c.ent_type_ in {"PERSON", "ORG"}]
             if not any(c.ent_type_ == "PERSON" for c in subjects) and current is verb:
                 # "X Summit, Foreign Minister Wang Li announced": trust the name next to the verb.
@@ -100,6 +104,10 @@ def subject_of(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _person_appos(token: Token) -> bool:
+    return any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in token.children)
 
 
 def _drop_fronted(subjects: list[Token], verb: Token) -> list[Token]:

@@ -160,7 +160,8 @@ class Coreference:
                 appos = noun_phrase(child)
                 role_words |= {t.lemma_.lower() for t in appos if t.is_alpha}
                 role = role or text_of(strip_titles(appos)) or None
-        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        between = self.doc[min(root.head.i, root.i) + 1 : max(root.head.i, root.i)]
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN" and not any(t.dep_ == "cc" for t in between):
             head_phrase = noun_phrase(root.head)
             role_words |= {t.lemma_.lower() for t in head_phrase if t.is_alpha}
             role = role or text_of(strip_titles(head_phrase)) or None
@@ -174,9 +175,11 @@ class Coreference:
             if known != gender:
                 self._gender[full] = "?"
         self._titles.setdefault(full, set()).update(role_words - _TITLE_NOISE)
-        subject = root.dep_ in {"nsubj", "nsubjpass"} or (
-            root.dep_ == "conj" and root.head.dep_ in {"nsubj", "nsubjpass"}  # "X and Y discussed …"
-        )
+        # "X and Y discussed …", "the minister, X, and Y discussed …": conjuncts and appositions of a subject.
+        top = root
+        while top.dep_ in {"conj", "appos"} and top.head is not top:
+            top = top.head
+        subject = top.dep_ in {"nsubj", "nsubjpass"}
         self.people.append(_Person(words[0].i, full, role_words, role, subject))
         self._positions.append(words[0].i)
         if role:
