@@ -83,3 +83,17 @@ def test_the_question_of_someone_asked_is_no_statement(nlp: Language) -> None:
 def test_satisfaction_without_content_is_no_statement(nlp: Language) -> None:
     text = "Secretary General Tomas Berglund expressed satisfaction over the meeting and said it had met its goals."
     assert pairs(extract(nlp, text)) == [("Tomas Berglund", "it had met its goals")]
+
+
+def test_a_participle_describing_an_event_is_no_statement(nlp: Language) -> None:
+    text = "The senator toured the plant on Monday, promising new jobs for the valley."
+    assert extract(nlp, text) == []
+
+
+def test_a_participle_that_reports_speech_is_a_statement(nlp: Language) -> None:
+    text = "The senator posted a photo of the plant, saying that the valley would get new jobs."
+    assert [a.text for a in extract(nlp, text)] == ["the valley would get new jobs"]
+
+
+def test_estimates_and_recommendations_are_not_speech_cues(nlp: Language) -> None:
+    assert extract(nlp, "The Budget Office estimates that the plan would cost two billion dollars.") == []

@@ -21,6 +21,7 @@ from bot.corpus.cues import (
     PHRASAL_CUES,
     PROPOSAL_NOUNS,
     REPORTER_NOUNS,
+    REPORTING_PARTICIPLES,
     SPEECH_VERBS,
 )
 
@@ -414,6 +415,8 @@ def merge_conjoined(
             continue
         if participle and cue.lemma_.lower() in CONTINUING_PARTICIPLES:
             continue  # "…, adding that …" after an event, not a statement: nothing to continue
+        if participle and cue.lemma_.lower() not in REPORTING_PARTICIPLES:
+            continue  # "…, promising/stressing/warning …" after an event describes the event, not speech
         merged.append(candidate)
     return merged
 

@@ -19,9 +19,9 @@ SPEECH_VERBS: frozenset[str] = _lexicon(
     say tell note stress add explain emphasize emphasise underline underscore highlight state declare
     announce report claim argue insist believe contend suggest propose
     warn urge remind recall reiterate confirm affirm acknowledge admit concede mention observe remark
-    comment write tweet post predict estimate assess reply respond answer continue conclude specify
+    comment write tweet post predict assess reply respond answer continue conclude specify
     clarify indicate point deny reveal disclose vow promise threaten complain charge
-    accuse allege boast joke quip caution hope stipulate voice express call ask demand recommend
+    accuse allege boast joke quip caution stipulate voice express call ask demand
     propose advocate condemn criticize criticise denounce
     lament concur testify inform assure brief describe characterize proclaim signal
     summarize summarise opine reaffirm float press
@@ -32,7 +32,7 @@ SPEECH_VERBS: frozenset[str] = _lexicon(
 CONTENT_OBJECT_CUES: frozenset[str] = _lexicon(
     """
     note stress emphasize emphasise underline underscore highlight mention condemn suggest propose
-    recommend reiterate confirm acknowledge advocate denounce criticize criticise reaffirm
+    reiterate confirm acknowledge advocate denounce criticize criticise reaffirm
     point raise put advance voice express urge call describe characterize float
     """
 )
@@ -186,8 +186,8 @@ CLAUSE_CUES: frozenset[str] = _lexicon(
     say tell note stress add explain emphasize emphasise underline underscore highlight state declare
     announce report claim argue insist believe contend suggest warn remind recall
     reiterate confirm affirm acknowledge admit concede mention observe remark comment write tweet
-    predict estimate reply respond answer continue conclude specify clarify indicate point reveal
-    disclose vow promise complain charge allege boast joke caution hope assure summarize opine
+    predict reply respond answer continue conclude specify clarify indicate point reveal
+    disclose vow promise complain charge allege boast joke caution assure summarize opine
     """
 )
 
@@ -216,6 +216,10 @@ CONTINUING_PARTICIPLES: frozenset[str] = frozenset(
         "state",
     }
 )
+
+# Participles that report speech on their own after an event ("He tweeted a photo, saying …"); others
+# ("…, promising jobs", "…, warning of a crisis") describe the event.
+REPORTING_PARTICIPLES: frozenset[str] = frozenset({"say", "note", "state", "cite", "describe", "write", "declare"})
 
 # Words that make an organization a news outlet: "X News reported" is the outlet's narration.
 MEDIA_WORDS: frozenset[str] = _lexicon(
