@@ -70,6 +70,10 @@ class _Article:
     quotes_in: dict[int, list[int]]
     coref: Coreference
 
+    def paragraph_of(self, offset: int) -> int:
+        starts = [p.start for p in self.paragraphs]
+        return max(bisect.bisect_right(starts, offset) - 1, 0)
+
     @classmethod
     def of(cls, doc: Doc) -> _Article:
         text = doc.text
@@ -203,9 +207,21 @@ def _candidate(article: _Article, token: Token, sent: Span) -> tuple[Token, Toke
     content -= frame
     if not content and not _embedded(token):
         content = _quote_in_sentence(article, token, sent)
+    content = _in_paragraph(article, token, content)
     if not content:
         return None
     return token, subject, content, cue_text(token)
+
+
+def _in_paragraph(article: _Article, cue: Token, content: set[int]) -> set[int]:
+    """A statement never crosses a paragraph break, even where the parser ran a sentence across one (a
+    headline or crosshead without a full stop); only "X said:" carries on into the paragraph after it."""
+    doc = article.doc
+    para = article.paragraph_of(doc[cue.i].idx)
+    start, end = article.paragraphs[para].start, article.paragraphs[para].end
+    if article.text[start:end].rstrip().endswith(":") and para + 1 < len(article.paragraphs):
+        end = article.paragraphs[para + 1].end
+    return {i for i in content if start <= doc[i].idx < end}
 
 
 def _passive_participle(cue: Token) -> bool:
@@ -306,6 +322,7 @@ def _draft(
     speaker: Speaker,
 ) -> _Draft | None:
     doc = article.doc
+    content = _in_paragraph(article, cue, content)
     tokens = trim([doc[i] for i in sorted(content)])
     if not tokens:
         return None

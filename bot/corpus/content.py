@@ -370,7 +370,26 @@ def according_to(token: Token) -> tuple[Token, set[int]] | None:
     while head.dep_ not in {"ROOT"} and head.pos_ not in {"VERB", "AUX"} and head.head is not head:
         head = head.head
     scope = _subtree(head) if head.pos_ in {"VERB", "AUX"} else {t.i for t in token.sent}
-    return source, {i for i in scope if i not in own}
+    first, last = paragraph_bounds(token)
+    content = {i for i in scope if i not in own and first <= i <= last}
+    if not content:
+        # A crosshead without a full stop parsed into this sentence took the clause as its own: the rest of
+        # the paragraph's sentence is what was said.
+        content = {i for i in range(first, min(last, token.sent.end - 1) + 1) if i not in own}
+    return source, content
+
+
+def paragraph_bounds(token: Token) -> tuple[int, int]:
+    """The first and last token index of the paragraph `token` is in (paragraphs end at a blank line)."""
+    doc = token.doc
+    sent = token.sent
+    first = token.i
+    while first > sent.start and "\n\n" not in doc[first - 1].text:
+        first -= 1
+    last = token.i
+    while last + 1 < sent.end and "\n\n" not in doc[last + 1].text:
+        last += 1
+    return first, last
 
 
 def trim(doc_tokens: list[Token]) -> list[Token]:
