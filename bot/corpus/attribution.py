@@ -32,7 +32,7 @@ from bot.corpus.content import (
 )
 from bot.corpus.coref import Coreference, Speaker
 from bot.corpus.cues import MEDIA_WORDS, WIRE_AGENCIES
-from bot.corpus.lists import item_start, list_intro
+from bot.corpus.lists import announces_points, item_start, list_intro, ordinal_start
 from bot.corpus.models import Attribution, StatementKind
 from bot.corpus.quotes import Paragraph, Quote, find_quotes, paragraphs_of
 from bot.corpus.speakers import Mention, clean_role, describe
@@ -117,6 +117,10 @@ def extract_attributions(doc: Doc) -> list[Attribution]:
                 continue
         found = _cue_statements(article, index, sentences)
         _attach_quotes(article, index, sentences, found)
+        if not found and sentences and drafts and drafts[-1].paragraph == index - 1:
+            point = _enumerated_point(article, index, sentences[0], drafts[-1])
+            if point is not None:
+                found.append(point)
         found.sort(key=lambda d: d.position)
         drafts.extend(found)
         listing = _list_announced(article, sentences[-1]) if sentences else None
@@ -140,6 +144,25 @@ def _list_announced(article: _Article, sent: Span) -> tuple[Speaker, int, int] |
     mention = describe(subject)
     speaker = _speaker(article, mention, set()) if mention is not None else None
     return (speaker, count, verb.i) if speaker is not None and speaker.name else None
+
+
+def _enumerated_point(article: _Article, paragraph: int, first: Span, last: _Draft) -> _Draft | None:
+    """ "Secondly, …" or "1. …" right after a paragraph with a statement goes on with that speaker's points
+    (a numbered item only after an announcement ending with a colon)."""
+    if last.speaker is None or not last.speaker.name:
+        return None
+    para = article.paragraphs[paragraph]
+    start = ordinal_start(article.text, para.start, para.end)
+    if start is None and announces_points(article.text[para.start : para.end]):
+        start = para.start  # "The goals are as follows: firstly …, secondly …"
+    if start is None:
+        previous = article.paragraphs[last.paragraph]
+        if article.text[previous.start : previous.end].rstrip().endswith(":"):
+            start = item_start(article.text, para.start, para.end)
+    if start is None:
+        return None
+    quotes = set(article.quotes_in.get(paragraph, []))
+    return _Draft(first.start, paragraph, 0, [(start, para.end)], quotes, "", last.speaker, first.start)
 
 
 def _list_item(article: _Article, paragraph: int, first: Span, speaker: Speaker) -> _Draft | None:

@@ -68,3 +68,26 @@ def item_start(text: str, start: int, end: int) -> int | None:
     if match is None or match.end() >= end:
         return None
     return match.end()
+
+
+# "Firstly, …", "Secondly, …": an ordinal that carries on the point the previous paragraph's speaker made.
+_ORDINAL_ITEM = re.compile(
+    r"\s*(?:second|third|fourth|fifth|firstly|secondly|thirdly|fourthly|fifthly|finally|lastly),\s+",
+    re.IGNORECASE,
+)
+
+
+def ordinal_start(text: str, start: int, end: int) -> int | None:
+    """Where an enumerated point begins ("Secondly, the bloc …"), or None when the paragraph opens otherwise."""
+    match = _ORDINAL_ITEM.match(text, start, end)
+    if match is None or match.end() >= end or not text[start:end].lstrip()[:1].isupper():
+        return None
+    return start + len(text[start:end]) - len(text[start:end].lstrip())
+
+
+_FOLLOWS = re.compile(r"\bas follows\s*:\s*\w|:\s*(?:firstly|first of all)\b", re.IGNORECASE)
+
+
+def announces_points(paragraph: str) -> bool:
+    """ "The goals are as follows: firstly …": a paragraph that spells out points with no cue of its own."""
+    return _FOLLOWS.search(paragraph) is not None

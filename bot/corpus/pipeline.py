@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from bot.corpus.attribution import extract_attributions
 from bot.corpus.countries import countries_in
 from bot.corpus.cues import CLAUSE_CUES, CONTENT_OBJECT_CUES, CONTINUING_PARTICIPLES, PHRASAL_CUES, SPEECH_VERBS
-from bot.corpus.lists import opens_list_item
+from bot.corpus.lists import announces_points, opens_list_item
 from bot.corpus.models import PARAGRAPH_SEPARATOR, Article, Statement
 from bot.corpus.nlp import load_nlp
 from bot.corpus.topics import Taxonomy, load_taxonomy
@@ -71,9 +71,12 @@ def cue_forms() -> frozenset[str]:
 
 
 def may_hold_statement(paragraph: str) -> bool:
-    """True when the paragraph has a quotation mark, a speech-cue word or opens a list item ("First, …"),
-    which can carry on the proposals a speaker announced earlier; False means no statement."""
+    """True when the paragraph has a quotation mark, a speech-cue word, opens a list item ("First, …") or
+    spells out points ("as follows: …"), which can carry on what a speaker said before; False means no
+    statement."""
     if _QUOTE_MARKS.search(paragraph) or _PHRASAL.search(paragraph) or opens_list_item(paragraph):
+        return True
+    if announces_points(paragraph):
         return True
     forms = cue_forms()
     return any(word in forms for word in _WORD.findall(paragraph.lower()))
