@@ -97,3 +97,20 @@ def test_a_participle_that_reports_speech_is_a_statement(nlp: Language) -> None:
 
 def test_estimates_and_recommendations_are_not_speech_cues(nlp: Language) -> None:
     assert extract(nlp, "The Budget Office estimates that the plan would cost two billion dollars.") == []
+
+
+def test_a_contrasting_cue_inside_a_statement_is_a_second_statement(nlp: Language) -> None:
+    text = (
+        "Attorney General Ruth Lang said that public service often breaks down barriers for women, "
+        "though she noted that private firms were catching up."
+    )
+    found = pairs(extract(nlp, text))
+    assert found == [
+        ("Ruth Lang", "public service often breaks down barriers for women"),
+        ("Ruth Lang", "private firms were catching up"),
+    ]
+
+
+def test_a_cue_reported_inside_a_statement_stays_inside_it(nlp: Language) -> None:
+    found = pairs(extract(nlp, "Ruth Lang said that her deputy told her that the plan would fail."))
+    assert found == [("Ruth Lang", "her deputy told her that the plan would fail")]

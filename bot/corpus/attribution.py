@@ -188,9 +188,10 @@ def _cue_statements(article: _Article, paragraph: int, sentences: list[Span]) ->
                 candidates.append(candidate)
         candidates = merge_conjoined(candidates)
         inside: set[int] = set()
+        owners: list[tuple[int, Token, set[int], str, Speaker]] = []
         # Widest content first: in "X said Y told him that Z", Y's telling is part of what X said.
         for cue, subject, content, cue_word in sorted(candidates, key=lambda c: -len(c[2])):
-            if cue.i in inside:
+            if cue.i in inside and not _split_nested(article, paragraph, number, cue, found, owners):
                 continue
             if max(content) < cue.i and any(c[0].i in content and _named_subject(c[1]) for c in candidates):
                 continue  # "A said B, the agency reports": the outlet narrates A's statement
@@ -206,11 +207,41 @@ def _cue_statements(article: _Article, paragraph: int, sentences: list[Span]) ->
                 continue
             draft = _draft(article, paragraph, number, cue, content, cue_word, speaker)
             if draft is not None:
+                owners.append((len(found), cue, content, cue_word, speaker))
                 found.append(draft)
                 article.coref.reported |= draft.content
                 if speaker.name:
                     article.coref.heard(cue.i, speaker)
     return found
+
+
+def _split_nested(
+    article: _Article,
+    paragraph: int,
+    number: int,
+    cue: Token,
+    found: list[_Draft],
+    owners: list[tuple[int, Token, set[int], str, Speaker]],
+) -> bool:
+    """ "X said A, though she noted B": a cue with a subject of its own in a clause joined to what X said is a
+    second statement, and the outer one loses that clause. "X said Y told him that Z" stays one."""
+    if cue.dep_ not in {"advcl", "conj"} or not any(c.dep_ == "nsubj" for c in cue.children):
+        return False
+    if not any(c.dep_ in {"mark", "cc"} and c.lower_ in _CONTRASTS for c in cue.children):
+        return False  # "said A as he stressed B" is one statement
+    for k, (index, outer_cue, content, cue_word, speaker) in enumerate(owners):
+        if cue.i not in content:
+            continue
+        rest = content - set(range(cue.left_edge.i, cue.right_edge.i + 1))
+        if sum(article.doc[i].is_alpha for i in rest) < 4:
+            return False
+        draft = _draft(article, paragraph, number, outer_cue, rest, cue_word, speaker)
+        if draft is None:
+            return False
+        found[index] = draft
+        owners[k] = (index, outer_cue, rest, cue_word, speaker)
+        return True
+    return False
 
 
 def _candidate(article: _Article, token: Token, sent: Span) -> tuple[Token, Token, set[int], str] | None:
@@ -257,6 +288,7 @@ def _passive_participle(cue: Token) -> bool:
     return any(c.dep_ in {"advmod", "mark"} and c.lower_ in _WHEN for c in children)
 
 
+_CONTRASTS = frozenset({"though", "although", "while", "whereas", "but", "yet"})
 _WHEN = frozenset({"when", "if", "once", "after", "before", "while", "whenever"})
 
 
