@@ -52,3 +52,13 @@ def test_a_colon_carries_the_quote_of_the_next_paragraph(nlp: Language) -> None:
     assert [(a.speaker, a.text) for a in found] == [
         ("Ilya Sorokin", "The corridor opens next year and the tariffs will fall.")
     ]
+
+
+def test_transcript_turns_are_not_statements_nor_continue_a_speaker(nlp: Language) -> None:
+    text = (
+        "Governor Ana Ruiz said the debate would be fair.\n\n"
+        '"HOST: Will the challenger attend, as the Daily Ledger reported?\n\n'
+        '"RUIZ: She will not attend the debate tomorrow night.\n\n'
+        '"But the truth is that the debate will go ahead.'
+    )
+    assert [(a.speaker, a.text) for a in extract(nlp, text)] == [("Ana Ruiz", "the debate would be fair")]

@@ -40,6 +40,7 @@ from bot.corpus.speakers import Mention, clean_role, describe
 # Sources the article will not name ("sources said") do not count; groups that speak ("police said",
 # "experts say", "Democrats argued") do, under the group's own words as the speaker.
 KEEP_ANONYMOUS = False
+_TURN_PARAGRAPH = re.compile(r"[\"“'‘]*\s*[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}:\s")
 _TRANSCRIPT_TURN = re.compile(r"\s*(?:\(|[A-Z][A-Z.' -]{1,30}:)")
 _STRIP = " \t\n,;:\"“”„«»'‘’-—–"
 
@@ -115,6 +116,13 @@ def extract_attributions(doc: Doc) -> list[Attribution]:
                 drafts = [d for d in drafts if d.cue_token != verb]
                 drafts.append(item)
                 continue
+        para = article.paragraphs[index]
+        if sentences and _TURN_PARAGRAPH.match(article.text, para.start, para.end):
+            # "WALLACE: …" / "PENCE: …": a transcript is the interview itself, not statements reported in it;
+            # nor does a quote-only paragraph after it continue an earlier speaker.
+            article.coref.heard(sentences[0].start, Speaker(None, None, "unknown"))
+            listing = None
+            continue
         found = _cue_statements(article, index, sentences)
         _attach_quotes(article, index, sentences, found)
         if not found and sentences and drafts and drafts[-1].paragraph == index - 1:
