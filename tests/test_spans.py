@@ -62,3 +62,13 @@ def test_transcript_turns_are_not_statements_nor_continue_a_speaker(nlp: Languag
         '"But the truth is that the debate will go ahead.'
     )
     assert [(a.speaker, a.text) for a in extract(nlp, text)] == [("Ana Ruiz", "the debate would be fair")]
+
+
+def test_a_quote_closing_one_paragraph_does_not_join_the_next_ones_statement(nlp: Language) -> None:
+    text = (
+        'His partner, Leo Brandt, called him a master of hard deals. "He closed deals nobody else could."\n\n'
+        "The company was a giant, Mr. Ortega said, until it failed in 1999."
+    )
+    found = extract(nlp, text)
+    last = [a for a in found if "giant" in a.text]
+    assert last and "closed deals" not in last[0].text

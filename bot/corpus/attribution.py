@@ -447,7 +447,12 @@ def _attach_quotes(article: _Article, paragraph: int, sentences: list[Span], fou
             continue
         sent = sentences[sent_index]
         opens_sentence = not any(c.isalnum() for c in text[sent.start_char : quote.start])
-        same_sentence = [d for d in found if d.sentence == sent_index]
+        # A quote never joins a statement whose cue sits in another paragraph of a sentence run across one.
+        same_sentence = [
+            d
+            for d in found
+            if d.sentence == sent_index and article.paragraph_of(article.doc[d.cue_token].idx) == quote.paragraph
+        ]
         earlier = [d for d in found if d.position < _first_token(sent)]
         if same_sentence:
             target = min(same_sentence, key=lambda d: abs(d.cue_token - _first_token(sent)))
