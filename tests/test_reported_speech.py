@@ -114,3 +114,9 @@ def test_a_contrasting_cue_inside_a_statement_is_a_second_statement(nlp: Languag
 def test_a_cue_reported_inside_a_statement_stays_inside_it(nlp: Language) -> None:
     found = pairs(extract(nlp, "Ruth Lang said that her deputy told her that the plan would fail."))
     assert found == [("Ruth Lang", "her deputy told her that the plan would fail")]
+
+
+def test_a_progressive_cue_narrates_a_campaign(nlp: Language) -> None:
+    assert extract(nlp, "Governor Ana Ruiz is stressing that her plans will cut the cost of childcare.") == []
+    found = pairs(extract(nlp, "Governor Ana Ruiz is saying that her plans will cut the cost of childcare."))
+    assert found == [("Ana Ruiz", "her plans will cut the cost of childcare")]

@@ -257,7 +257,7 @@ def _candidate(article: _Article, token: Token, sent: Span) -> tuple[Token, Toke
     if according is not None:
         source, content = according
         return (token, source, content, "according to") if content else None
-    if not is_cue_verb(token) or _passive_participle(token):
+    if not is_cue_verb(token) or _passive_participle(token) or _progressive(token):
         return None
     subject = subject_of(token)
     if subject is None or article.quote_of[subject.i] >= 0:
@@ -284,6 +284,15 @@ def _in_paragraph(article: _Article, cue: Token, content: set[int]) -> set[int]:
     if article.text[start:end].rstrip().endswith(":") and para + 1 < len(article.paragraphs):
         end = article.paragraphs[para + 1].end
     return {i for i in content if start <= doc[i].idx < end}
+
+
+def _progressive(cue: Token) -> bool:
+    """ "X is stressing/promising/demanding …": live-blog narration of a campaign, not a reported statement."""
+    return (
+        cue.tag_ == "VBG"
+        and cue.lemma_.lower() not in {"say", "call"}
+        and any(c.dep_ == "aux" and c.lemma_ == "be" for c in cue.children)
+    )
 
 
 def _passive_participle(cue: Token) -> bool:
