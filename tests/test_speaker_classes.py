@@ -115,3 +115,12 @@ def test_an_untitled_subject_conjunct_is_the_title_holder_in_focus(nlp: Language
     )
     found = extract(nlp, text)
     assert found[-1].speaker == "Tomas Berglund"
+
+
+def test_a_quote_with_a_named_subject_is_not_the_previous_speakers(nlp: Language) -> None:
+    text = (
+        '"Every time you say that, you help the other side," Senator Ana Ruiz said.\n\n'
+        '"Why is this bank not too big to manage?" Senator Tomas Berglund demanded of the chief executive.'
+    )
+    found = extract(nlp, text)
+    assert [a.speaker for a in found] == ["Ana Ruiz", "Tomas Berglund"]

@@ -478,7 +478,10 @@ def _attach_quotes(article: _Article, paragraph: int, sentences: list[Span], fou
             continue  # "WALLACE: …" inside marks is a transcript, not someone's statement
         if not (quote_only or (at_paragraph_start and not found)):
             continue
+        # '"…?" Vitter demanded.': a paragraph that names a subject outside its quotes names its speaker.
         speaker = article.coref.last_speaker(_first_token(sent))
+        if speaker is not None and speaker.name and not quote_only:
+            speaker = _named_in_paragraph(article, para) or speaker
         if speaker is None or not speaker.name:
             continue
         found.append(
@@ -493,6 +496,20 @@ def _attach_quotes(article: _Article, paragraph: int, sentences: list[Span], fou
                 _first_token(sent),
             )
         )
+
+
+def _named_in_paragraph(article: _Article, para: Paragraph) -> Speaker | None:
+    """The person or organization named as a subject in the paragraph, outside its quotes."""
+    doc = article.doc
+    for token in doc.char_span(para.start, para.end, alignment_mode="expand") or ():
+        if article.quote_of[token.i] >= 0 or token.dep_ != "nsubj" or token.ent_type_ not in {"PERSON", "ORG"}:
+            continue
+        mention = describe(token)
+        if mention is not None and mention.kind == "name":
+            speaker = article.coref.resolve(mention)
+            if speaker is not None and speaker.name:
+                return speaker
+    return None
 
 
 def _first_token(sent: Span) -> int:
