@@ -72,3 +72,13 @@ def test_a_quote_closing_one_paragraph_does_not_join_the_next_ones_statement(nlp
     found = extract(nlp, text)
     last = [a for a in found if "giant" in a.text]
     assert last and "closed deals" not in last[0].text
+
+
+def test_according_to_with_the_clause_parsed_into_the_source(nlp: Language) -> None:
+    text = "According to conservative radio host Ana Ruiz, the move reeks of fear and desperation."
+    found = extract(nlp, text)
+    assert [(a.speaker, a.text) for a in found] == [("Ana Ruiz", "the move reeks of fear and desperation")]
+
+
+def test_a_bare_word_is_no_statement(nlp: Language) -> None:
+    assert extract(nlp, "According to the Daily Ledger, basically.") == []

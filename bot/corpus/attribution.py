@@ -305,6 +305,7 @@ def _passive_participle(cue: Token) -> bool:
     return any(c.dep_ in {"advmod", "mark"} and c.lower_ in _WHEN for c in children)
 
 
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "AUX", "PRON", "NUM"})
 _CONTRASTS = frozenset({"though", "although", "while", "whereas", "but", "yet"})
 _WHEN = frozenset({"when", "if", "once", "after", "before", "while", "whenever"})
 
@@ -400,6 +401,8 @@ def _draft(
         return None
     kept = {t.i for t in tokens if tokens[0].i <= t.i <= tokens[-1].i and t.i in content}
     quotes = {article.quote_of[i] for i in kept if article.quote_of[i] >= 0}
+    if not quotes and not any(doc[i].pos_ in _CONTENT_POS for i in kept):
+        return None  # "according to X, basically": a bare word is no statement
     pieces = _runs(doc, sorted(kept))
     for q in quotes:
         quote = article.quotes[q]

@@ -376,6 +376,13 @@ def according_to(token: Token) -> tuple[Token, set[int]] | None:
         # A crosshead without a full stop parsed into this sentence took the clause as its own: the rest of
         # the paragraph's sentence is what was said.
         content = {i for i in range(first, min(last, token.sent.end - 1) + 1) if i not in own}
+    if not content and token.i == first:
+        # "According to X, Y." parsed with Y inside X's phrase: Y is what follows the comma after X.
+        doc = token.doc
+        end = min(last, token.sent.end - 1)
+        comma = next((i for i in range(source.i + 1, end + 1) if doc[i].text == ","), None)
+        if comma is not None:
+            content = set(range(comma + 1, end + 1))
     return source, content
 
 
