@@ -120,3 +120,8 @@ def test_a_progressive_cue_narrates_a_campaign(nlp: Language) -> None:
     assert extract(nlp, "Governor Ana Ruiz is stressing that her plans will cut the cost of childcare.") == []
     found = pairs(extract(nlp, "Governor Ana Ruiz is saying that her plans will cut the cost of childcare."))
     assert found == [("Ana Ruiz", "her plans will cut the cost of childcare")]
+
+
+def test_a_call_for_a_gerund_is_the_request(nlp: Language) -> None:
+    found = pairs(extract(nlp, "Minister Ana Ruiz has also called for cutting tariffs on grain."))
+    assert found == [("Ana Ruiz", "cutting tariffs on grain")]

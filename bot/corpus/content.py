@@ -199,7 +199,7 @@ def content_of(verb: Token, subject: Token) -> set[int]:
     if particle is not None and particle.dep_ == "prep":
         # "called for X", "called on X to Y": the object of the preposition (and what follows it).
         for child in particle.children:
-            if child.dep_ == "pobj":
+            if child.dep_ in {"pobj", "pcomp"}:  # "called for talks", "called for ending the war"
                 content |= _subtree(child)
         for child in verb.children:
             if child.dep_ in {"xcomp", "advcl"} and child.i > particle.i and not _own_clause(child):
