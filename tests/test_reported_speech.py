@@ -95,8 +95,10 @@ def test_a_participle_that_reports_speech_is_a_statement(nlp: Language) -> None:
     assert [a.text for a in extract(nlp, text)] == ["the valley would get new jobs"]
 
 
-def test_estimates_and_recommendations_are_not_speech_cues(nlp: Language) -> None:
+def test_estimates_signals_and_indications_are_not_speech_cues(nlp: Language) -> None:
     assert extract(nlp, "The Budget Office estimates that the plan would cost two billion dollars.") == []
+    assert extract(nlp, "The Andean Rail Company signaled that it was going to make a deal.") == []
+    assert extract(nlp, "Twelve percent of the voters indicated that they were not sure.") == []
 
 
 def test_a_contrasting_cue_inside_a_statement_is_a_second_statement(nlp: Language) -> None:

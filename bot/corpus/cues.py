@@ -20,10 +20,10 @@ SPEECH_VERBS: frozenset[str] = _lexicon(
     announce report claim argue insist believe contend suggest propose
     warn urge remind recall reiterate confirm affirm acknowledge admit concede mention observe remark
     comment write tweet post predict assess reply respond answer continue conclude specify
-    clarify indicate point deny reveal disclose vow promise threaten complain charge
+    clarify point deny reveal disclose vow promise threaten complain charge
     accuse allege boast joke quip caution stipulate voice express call ask demand
     propose advocate condemn criticize criticise denounce
-    lament concur testify inform assure brief describe characterize proclaim signal
+    lament concur testify inform assure brief describe characterize proclaim
     summarize summarise opine reaffirm float press
     """
 )
@@ -186,7 +186,7 @@ CLAUSE_CUES: frozenset[str] = _lexicon(
     say tell note stress add explain emphasize emphasise underline underscore highlight state declare
     announce report claim argue insist believe contend suggest warn remind recall
     reiterate confirm affirm acknowledge admit concede mention observe remark comment write tweet
-    predict reply respond answer continue conclude specify clarify indicate point reveal
+    predict reply respond answer continue conclude specify clarify point reveal
     disclose vow promise complain charge allege boast joke caution assure summarize opine
     """
 )
