@@ -124,3 +124,24 @@ def test_a_quote_with_a_named_subject_is_not_the_previous_speakers(nlp: Language
     )
     found = extract(nlp, text)
     assert [a.speaker for a in found] == ["Ana Ruiz", "Tomas Berglund"]
+
+
+def test_the_secretariat_is_the_body_named_before_or_no_name(nlp: Language) -> None:
+    text = (
+        "The SCO Secretariat said that the summit would open on Monday. "
+        "Later the Secretariat added that ten leaders would attend."
+    )
+    assert speakers(extract(nlp, text)) == ["SCO Secretariat", "SCO Secretariat"]
+    alone = extract(nlp, "Earlier, the Secretariat said that the summit would open on Monday.")
+    assert [a.speaker for a in alone] == [None]
+
+
+def test_police_speak_under_the_common_noun(nlp: Language) -> None:
+    assert speakers(extract(nlp, "Police said the curfew would continue through the weekend.")) == ["Police"]
+
+
+def test_a_title_with_no_holder_is_not_a_place_named_by_mistake(nlp: Language) -> None:
+    text = (
+        'Pakistani FM Bilal Khan arrived in Goa on Thursday.\n\n"Dear guests, we welcome you to Astana," the host said.'
+    )
+    assert "Goa" not in speakers(extract(nlp, text))

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from bot.corpus.cues import DOCUMENT_NOUNS, FEMALE_WORDS, GENERIC_LEADER_NOUNS, MALE_WORDS, ROLE_NOUNS
+from bot.corpus.cues import DOCUMENT_NOUNS, FEMALE_WORDS, GENERIC_LEADER_NOUNS, MALE_WORDS, ORG_NOUNS, ROLE_NOUNS
 from bot.corpus.models import SpeakerType
-from bot.corpus.speakers import Mention, describe, noun_phrase, person_name, strip_titles, text_of
+from bot.corpus.speakers import Mention, describe, generic_org, noun_phrase, person_name, strip_titles, text_of
 
 # How far back (in people mentioned, and in speakers heard) an antecedent is looked for.
 _WINDOW = 40
@@ -140,10 +140,16 @@ class Coreference:
                 index.orgs.append((ent.start, ent.text.removeprefix("the ").removeprefix("The ")))
         for token in doc:
             lemma = token.lemma_.lower()
+            if lemma in ORG_NOUNS and token.is_title and token.i > 0 and doc[token.i - 1].pos_ == "PROPN":
+                # "the SCO Secretariat", "Pakistan's Foreign Office": a body by name, for "the Secretariat said".
+                phrase = [t for t in noun_phrase(token) if t.i <= token.i and t.dep_ not in {"det", "poss", "case"}]
+                if not token.ent_type_ or doc[token.i - 1].ent_type_ != token.ent_type_:
+                    index.orgs.append((phrase[0].i, text_of(phrase)))
             if lemma in DOCUMENT_NOUNS and token.is_title and token.i > 0 and doc[token.i - 1].pos_ == "PROPN":
                 # "the Tashkent Declaration", "the SCO Charter": a document by name.
                 phrase = [t for t in noun_phrase(token) if t.i <= token.i and t.dep_ not in {"det", "poss", "case"}]
                 index.documents.append((token.i, lemma, text_of(phrase)))
+        index.orgs.sort()
         return index
 
     def _add_person(self, root: Token) -> None:
@@ -326,11 +332,10 @@ class Coreference:
         for name, at in spoken.items():
             if at > best_at:
                 best, best_at = _Person(at, name, set(), None, True), at
-        if best is None:
+        if best is None and allowed is None:
             # Nobody was a subject yet: the latest person named outside any reported content.
             for person in reversed(recent):
                 usable = person.position not in self.reported and person.position not in excluded
-                usable = usable and (allowed is None or allowed(person.name))
                 if usable and not self._other_gender(person.name, gender):
                     return person
         return best
@@ -378,6 +383,8 @@ class Coreference:
             if head in org.lower():
                 return Speaker(org, None, "organization")
         name = mention.name
+        if name is not None and generic_org(name):
+            return Speaker(None, None, "organization")  # "the Secretariat" with none named before
         bare = not any(c.dep_ in {"det", "poss"} for c in mention.head.children)
         if name and not bare and not any(t.pos_ == "PROPN" for t in mention.head.subtree):
             # "the ministry" with no ministry named before: an organization, but not a name.

@@ -364,7 +364,10 @@ def _named(head: Token, phrase: list[Token]) -> Mention | None:
             # "Former IRGC chief Safavi": NER takes the name after a title for an organization.
             role = text_of(strip_titles(before)) or None
             return Mention("name", "person", ent.text, role, head, _words(before))
-        return Mention("name", "organization", text_of(strip_titles(phrase)) or name, None, head)
+        org = text_of(strip_titles(phrase)) or name
+        if generic_org(org):
+            return Mention("org_noun", "organization", org, None, head, _words(phrase))  # "the Secretariat"
+        return Mention("name", "organization", org, None, head)
     if head.lower_ in ROLE_NOUNS or head.lemma_.lower() in ROLE_NOUNS:
         return None  # "the Head of State said": a title, resolved by coreference
     if head.pos_ == "PROPN" and head.is_title and head.lower_ not in _CALENDAR_WORDS:
@@ -374,10 +377,30 @@ def _named(head: Token, phrase: list[Token]) -> Mention | None:
         if head.lemma_.lower() not in ORG_NOUNS:
             words = unglue(words)
         if head.lemma_.lower() in ORG_NOUNS:
-            return Mention("name", "organization", text_of(strip_titles(phrase)), None, head)
+            name = text_of(strip_titles(phrase))
+            if generic_org(name):
+                # "the Secretariat said": a common noun for a body the article named before.
+                return Mention("org_noun", "organization", name, None, head, _words(phrase))
+            return Mention("name", "organization", name, None, head)
         before = [t for t in phrase if t.i < words[0].i]
         return Mention("name", "person", text_of(words), text_of(strip_titles(before)) or None, head, _words(before))
     return None
+
+
+def generic_org(name: str) -> bool:
+    """ "Secretariat", "the Ministry", "Government": an organization noun that names no one body."""
+    words = [w.lower() for w in name.split() if w.lower() not in {"the", "a", "an"}]
+    return bool(words) and all(w in ORG_NOUNS for w in words) and words[-1] in _BODY_NOUNS
+
+
+# Bodies a common noun stands for only once the article has named them ("the Ministry"); "police" and "the
+# campaign" speak under the common noun.
+_BODY_NOUNS = frozenset(
+    """
+    secretariat ministry office government administration council committee commission agency department
+    organization organisation presidency embassy delegation mission cabinet bloc side institute center centre
+    """.split()
+)
 
 
 def _plain(phrase: list[Token]) -> str:
