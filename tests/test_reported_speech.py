@@ -127,3 +127,14 @@ def test_a_progressive_cue_narrates_a_campaign(nlp: Language) -> None:
 def test_a_call_for_a_gerund_is_the_request(nlp: Language) -> None:
     found = pairs(extract(nlp, "Minister Ana Ruiz has also called for cutting tariffs on grain."))
     assert found == [("Ana Ruiz", "cutting tariffs on grain")]
+
+
+def test_an_unrealized_cue_is_no_statement(nlp: Language) -> None:
+    for text in (
+        "Governor Ana Ruiz plans to call on young people to join the national service.",
+        "Governor Ana Ruiz appeared to suggest that veterans were weaker than others.",
+        "Voters are removed from the rolls if they do not confirm their address.",
+    ):
+        assert extract(nlp, text) == [], text
+    found = pairs(extract(nlp, "Governor Ana Ruiz urged voters to confirm their address."))
+    assert found and found[0][0] == "Ana Ruiz"

@@ -257,7 +257,7 @@ def _candidate(article: _Article, token: Token, sent: Span) -> tuple[Token, Toke
     if according is not None:
         source, content = according
         return (token, source, content, "according to") if content else None
-    if not is_cue_verb(token) or _passive_participle(token) or _progressive(token):
+    if not is_cue_verb(token) or _passive_participle(token) or _progressive(token) or _unrealized(token):
         return None
     subject = subject_of(token)
     if subject is None or article.quote_of[subject.i] >= 0:
@@ -284,6 +284,28 @@ def _in_paragraph(article: _Article, cue: Token, content: set[int]) -> set[int]:
     if article.text[start:end].rstrip().endswith(":") and para + 1 < len(article.paragraphs):
         end = article.paragraphs[para + 1].end
     return {i for i in content if start <= doc[i].idx < end}
+
+
+# Verbs whose infinitive has not happened ("plans to call on", "appeared to suggest") or is someone else's
+# to do ("encouraged his supporters to ask"); "took to Twitter to accuse" has happened.
+_PROSPECTIVE = frozenset(
+    """
+    plan intend want wish expect hope appear seem try attempt aim prepare refuse decline need like love
+    encourage invite allow permit
+    """.split()
+)
+
+
+def _unrealized(cue: Token) -> bool:
+    """ "plans to call on", "appeared to suggest", "encouraged them to ask", "if they did not confirm": a cue
+    in the infinitive of an intention or a request, or in a condition, says nothing yet."""
+    if cue.tag_ != "VB":
+        return False
+    if any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in cue.children):
+        return True
+    governor = cue.head
+    infinitive = any(c.tag_ == "TO" for c in cue.children)
+    return infinitive and cue.dep_ in {"xcomp", "advcl"} and governor.lemma_.lower() in _PROSPECTIVE
 
 
 def _progressive(cue: Token) -> bool:
