@@ -134,7 +134,13 @@ def test_an_unrealized_cue_is_no_statement(nlp: Language) -> None:
         "Governor Ana Ruiz plans to call on young people to join the national service.",
         "Governor Ana Ruiz appeared to suggest that veterans were weaker than others.",
         "Voters are removed from the rolls if they do not confirm their address.",
+        "Governor Ana Ruiz will insist on a recount of the votes in the valley.",
     ):
         assert extract(nlp, text) == [], text
     found = pairs(extract(nlp, "Governor Ana Ruiz urged voters to confirm their address."))
     assert found and found[0][0] == "Ana Ruiz"
+
+
+def test_a_hedged_cue_is_still_a_statement(nlp: Language) -> None:
+    found = pairs(extract(nlp, "Governor Ana Ruiz said: I would note that my father began his studies at 16."))
+    assert found and "my father began his studies" in found[0][1]

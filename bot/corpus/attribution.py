@@ -296,6 +296,9 @@ _PROSPECTIVE = frozenset(
 )
 
 
+_MODALS = frozenset({"will", "'ll", "shall"})
+
+
 def _unrealized(cue: Token) -> bool:
     """ "plans to call on", "appeared to suggest", "encouraged them to ask", "if they did not confirm": a cue
     in the infinitive of an intention or a request, or in a condition, says nothing yet."""
@@ -303,6 +306,8 @@ def _unrealized(cue: Token) -> bool:
         return False
     if any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in cue.children):
         return True
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in cue.children):
+        return True  # "will insist", "could argue": not said yet
     governor = cue.head
     infinitive = any(c.tag_ == "TO" for c in cue.children)
     return infinitive and cue.dep_ in {"xcomp", "advcl"} and governor.lemma_.lower() in _PROSPECTIVE
