@@ -144,3 +144,18 @@ def test_an_unrealized_cue_is_no_statement(nlp: Language) -> None:
 def test_a_hedged_cue_is_still_a_statement(nlp: Language) -> None:
     found = pairs(extract(nlp, "Governor Ana Ruiz said: I would note that my father began his studies at 16."))
     assert found and "my father began his studies" in found[0][1]
+
+
+def test_the_load_path_parses_paragraphs_with_the_new_cues() -> None:
+    from bot.corpus.pipeline import may_hold_statement
+
+    for paragraph in (
+        "He made it clear that the bloc was no alliance.",
+        "Mehra also pointed to the growing trade in grain.",
+        "She floated the concept of a shared grid.",
+        "He pressed his host to end the dispute.",
+        "He brushed aside the impression that the bloc was closed.",
+        "The minister ruled out any change.",
+    ):
+        assert may_hold_statement(paragraph), paragraph
+    assert not may_hold_statement("The weather in the valley was fine all week.")

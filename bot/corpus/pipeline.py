@@ -44,7 +44,11 @@ _AMBIGUOUS_FORMS = frozenset(
     advance advances advanced spoke spoken remarks demand demands charge charges
     """.split()
 )
-_PHRASAL = re.compile(r"\b(?:point|put)(?:s|ed|ing|ting)? (?:out|forward)\b", re.IGNORECASE)
+_PHRASAL = re.compile(
+    r"\b(?:(?:point|put)(?:s|ed|ing|ting)? (?:out|forward)|point(?:s|ed|ing)? to"
+    r"|ma(?:de|kes?|king) (?:it )?(?:clear|known|plain))\b",
+    re.IGNORECASE,
+)
 _QUOTE_MARKS = re.compile("[\"“”„«»]|''|``")
 _WORD = re.compile(r"[a-z]+")
 
