@@ -45,6 +45,7 @@ def test_an_agency_reporting_is_narration(nlp: Language) -> None:
         ("Former IRGC chief Safavi said the region was calm.", "Safavi"),
         ("Secretary-General Ban Ki-moon said the test was a breach.", "Ban Ki-moon"),
         ("Mayor Bill de Blasio said it would take hours.", "Bill de Blasio"),
+        ("Federal Minister for Information and Broadcasting Attaullah Tarar said talks went well.", "Attaullah Tarar"),
     ],
 )
 def test_glued_prefixes_are_not_part_of_a_name(nlp: Language, text: str, speaker: str) -> None:

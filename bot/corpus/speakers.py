@@ -104,6 +104,13 @@ def person_name(words: list[Token]) -> list[Token]:
 
 
 _CONNECTORS = frozenset({"and", "of", "for", "&", "to"})
+# The portfolio of a minister's title ("Minister for Information and Broadcasting X"): never a given name.
+_PORTFOLIOS = frozenset(
+    """
+    affairs broadcasting information defence defense finance trade commerce education health justice interior
+    energy agriculture culture transport planning development security communications labour labor
+    """.split()
+)
 _NAME_PREFIXES = frozenset({"former", "late", "then", "ex", "acting", "outgoing", "incoming", "earlier", "dear"})
 
 
@@ -112,8 +119,14 @@ def unglue(words: list[Token]) -> list[Token]:
     Khaji"), the tail of a title ("Information and Broadcasting Attaullah Tarar", "Former IRGC chief
     Safavi"). The name is what follows; a name of one word is left as it is."""
     cut = 0
+    doc = words[0].doc if words else None
     for k, token in enumerate(words[:-1]):
         lower = token.lower_
+        if doc is not None and k and any(t.lower_ in _CONNECTORS for t in doc[words[k - 1].i + 1 : token.i]):
+            cut = k  # "Information and Broadcasting …": the words are not contiguous across a connector
+        if lower in _PORTFOLIOS:
+            cut = k + 1
+            continue
         dash = token.text in {"-", "–", "—", ":"} and k > 0 and words[k - 1].is_upper
         glued = token.text.endswith("-") and token.is_upper
         if lower in _CONNECTORS or dash or glued or lower.rstrip(".") in ROLE_NOUNS or lower in _NAME_PREFIXES:
