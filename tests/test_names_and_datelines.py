@@ -68,3 +68,25 @@ def test_glued_prefixes_are_not_part_of_a_name(nlp: Language, text: str, speaker
 )
 def test_a_role_is_a_title_never_a_fragment(role: str, clean: str | None) -> None:
     assert clean_role(role) == clean
+
+
+def test_a_surname_gets_the_full_name_from_a_paragraph_the_prefilter_skips(nlp: Language) -> None:
+    from bot.corpus.pipeline import extract_statements, full_name_in_text
+
+    article = Article(
+        "a.txt",
+        None,
+        None,
+        None,
+        (
+            "Tomas Berglund has run the secretariat since its first year.",
+            "The building is yellow and stands in a quiet street.",
+            "Its garden has old trees.",
+            "Visitors come every week.",
+            "Berglund said the bloc had grown every year.",
+        ),
+        "x",
+    )
+    [(_, statements)] = list(extract_statements(nlp, [article]))
+    assert [s.speaker for s in statements] == ["Tomas Berglund"]
+    assert full_name_in_text("As Berglund said, and Mr. Berglund agreed.", "Berglund") == "Berglund"

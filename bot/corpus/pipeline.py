@@ -17,15 +17,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.corpus.attribution import extract_attributions
 from bot.corpus.countries import countries_in
-from bot.corpus.cues import CLAUSE_CUES, CONTENT_OBJECT_CUES, CONTINUING_PARTICIPLES, PHRASAL_CUES, SPEECH_VERBS
+from bot.corpus.cues import (
+    CLAUSE_CUES,
+    CONTENT_OBJECT_CUES,
+    CONTINUING_PARTICIPLES,
+    PHRASAL_CUES,
+    ROLE_NOUNS,
+    SPEECH_VERBS,
+)
 from bot.corpus.lists import announces_points, opens_list_item
 from bot.corpus.models import PARAGRAPH_SEPARATOR, Article, Statement
 from bot.corpus.nlp import load_nlp
+from bot.corpus.speakers import speaking_place
 from bot.corpus.topics import Taxonomy, load_taxonomy
 
 BATCH_SIZE = 32
@@ -148,6 +157,9 @@ def statements_from_doc(
     """
     statements = []
     for found in extract_attributions(doc):
+        if part is not None and found.speaker_type == "person" and found.speaker and " " not in found.speaker:
+            # The full name may sit in a paragraph the prefilter did not parse: "Zhang" → "Zhang Wei".
+            found.speaker = full_name_in_text(article.text, found.speaker)
         start = part.to_article(found.start) if part is not None else found.start
         statements.append(
             Statement(
@@ -166,6 +178,23 @@ def statements_from_doc(
             )
         )
     return statements
+
+
+_CAPITALIZED = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
+
+
+def full_name_in_text(text: str, name: str) -> str:
+    """The two-word name that ends or starts with `name` in `text` ("Wei Zhang", "Zhang Wei"), when the text
+    gives exactly one; `name` itself otherwise. Titles, stop words and cue words are no given names."""
+    escaped = re.escape(name)
+    found: set[str] = set()
+    for match in re.finditer(rf"\b({_CAPITALIZED}) {escaped}\b|\b{escaped} ({_CAPITALIZED})\b", text):
+        other = match.group(1) or match.group(2)
+        lower = other.lower()
+        if lower in STOP_WORDS or lower in ROLE_NOUNS or lower in cue_forms() or speaking_place(other):
+            continue
+        found.add(match.group(0))
+    return found.pop() if len(found) == 1 else name
 
 
 def extract_statements(
