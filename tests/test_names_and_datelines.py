@@ -83,7 +83,7 @@ def test_a_surname_gets_the_full_name_from_a_paragraph_the_prefilter_skips(nlp: 
             "The building is yellow and stands in a quiet street.",
             "Its garden has old trees.",
             "Visitors come every week.",
-            "Berglund said the bloc had grown every year.",
+            "Mr. Berglund said the bloc had grown every year.",
         ),
         "x",
     )
