@@ -159,3 +159,11 @@ def test_the_load_path_parses_paragraphs_with_the_new_cues() -> None:
     ):
         assert may_hold_statement(paragraph), paragraph
     assert not may_hold_statement("The weather in the valley was fine all week.")
+
+
+def test_each_of_two_named_people_speaks_without_one_name(nlp: Language) -> None:
+    text = (
+        "Ana Ruiz and Tomas Berglund vied for the title on Wednesday, each touting their own experience "
+        "and saying the other lacks the judgment to lead."
+    )
+    assert pairs(extract(nlp, text)) == [(None, "the other lacks the judgment to lead")]

@@ -200,6 +200,9 @@ def text_of(tokens: list[Token]) -> str:
 def describe(head: Token) -> Mention | None:
     """What the subject headed by `head` says about who is speaking, or None if it is no speaker."""
     lower = head.lower_
+    if lower in {"each", "both"}:
+        # "X and Y vied for the title, each saying the other …": each of the people just named.
+        return Mention("group", "unknown", None, None, head)
     if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | PLURAL_PRONOUNS | THING_PRONOUNS:
         if lower in RELATIVE_PRONOUNS:
             return Mention("relative", "unknown", None, None, head)
