@@ -167,3 +167,9 @@ def test_each_of_two_named_people_speaks_without_one_name(nlp: Language) -> None
         "and saying the other lacks the judgment to lead."
     )
     assert pairs(extract(nlp, text)) == [(None, "the other lacks the judgment to lead")]
+
+
+def test_a_day_after_called_is_not_the_particle_of_called_on(nlp: Language) -> None:
+    text = "President Omar Haddad on Wednesday called for closer cooperation among the member states."
+    found = extract(nlp, text)
+    assert [(a.cue, a.text) for a in found] == [("called for", "closer cooperation among the member states")]

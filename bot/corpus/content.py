@@ -47,9 +47,14 @@ def phrasal_particle(verb: Token) -> Token | None:
     if not wanted:
         return None
     for child in verb.children:
-        if child.dep_ in {"prt", "prep", "advmod"} and child.lower_ in wanted:
+        if child.dep_ in {"prt", "prep", "advmod"} and child.lower_ in wanted and not _when(child):
             return child
     return None
+
+
+def _when(particle: Token) -> bool:
+    """ "called on Wednesday for …": a preposition of time is not the particle of the cue."""
+    return any(c.dep_ == "pobj" and c.ent_type_ in {"DATE", "TIME"} for c in particle.children)
 
 
 def made_clear(verb: Token) -> Token | None:
