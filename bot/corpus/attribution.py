@@ -132,7 +132,7 @@ def extract_attributions(doc: Doc) -> list[Attribution]:
         found.sort(key=lambda d: d.position)
         drafts.extend(found)
         listing = _list_announced(article, sentences[-1]) if sentences else None
-    found: list[Attribution] = []
+    finished: list[Attribution] = []
     seen: set[tuple[int, int, str]] = set()
     for attribution in (_finish(article, d) for d in drafts):
         if attribution is None:
@@ -140,8 +140,8 @@ def extract_attributions(doc: Doc) -> list[Attribution]:
         key = (attribution.start, attribution.end, attribution.text)
         if key not in seen:  # two cues of one speaker on one span ("continued to say") make one statement
             seen.add(key)
-            found.append(attribution)
-    return found
+            finished.append(attribution)
+    return finished
 
 
 def _list_announced(article: _Article, sent: Span) -> tuple[Speaker, int, int] | None:

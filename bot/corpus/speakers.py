@@ -251,8 +251,8 @@ def describe(head: Token) -> Mention | None:
         issuer = _issuer(head)
         if issuer is not None:
             return issuer
-        named = any(t.pos_ == "PROPN" for t in phrase)
-        return Mention("document", "document", _plain(phrase) if named else None, None, head)
+        has_name = any(t.pos_ == "PROPN" for t in phrase)
+        return Mention("document", "document", _plain(phrase) if has_name else None, None, head)
     if lemma in ORG_NOUNS:
         return Mention("org_noun", "organization", _plain(phrase), None, head, _words(phrase))
     if head.tag_ in {"NNS", "NNPS"} and _collective(head):
