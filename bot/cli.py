@@ -66,6 +66,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     feeds.set_defaults(handler=_feeds)
 
+    export = commands.add_parser(
+        "export", help="write the statements in the database, or those /quote QUERY finds, as JSON Lines or CSV"
+    )
+    export.add_argument("query", nargs="*", help="only what /quote QUERY would find (default: every statement)")
+    formats = export.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="JSON Lines, one statement a line (the default)")
+    formats.add_argument("--csv", action="store_true", help="CSV with a header row, for spreadsheets")
+    export.set_defaults(handler=_export)
+
     evaluate = commands.add_parser("eval", help="score extraction against the gold sets")
     evaluate.add_argument(
         "--eval-dir",
@@ -222,6 +231,33 @@ async def _from_the_web(settings: Settings, urls: list[str] | None) -> bool:
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
     return bool(failed or problems)
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.database_path.is_file():
+        print(f"scobot: no database at {settings.database_path}; build it with `scobot load` first", file=sys.stderr)
+        return 2
+    return asyncio.run(_with_store(settings, lambda store: _write_export(store, " ".join(args.query), args.csv)))
+
+
+async def _write_export(store: Store, query: str, as_csv: bool) -> int:
+    from bot.search import Searcher
+    from bot.search.export import csv_row, csv_writer, export_rows, json_line, query_ids
+
+    ids: list[int] | None = None
+    if query:
+        found = await query_ids(Searcher(store), query)
+        if found is None:
+            print(f"scobot: nothing in the corpus matches {query!r}", file=sys.stderr)
+            return 1
+        ids = found[1]
+    writer = csv_writer(sys.stdout) if as_csv else None
+    async for row in export_rows(store, ids):
+        if writer is not None:
+            writer.writerow(csv_row(row))
+        else:
+            print(json_line(row))
+    return 0
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:

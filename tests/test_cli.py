@@ -94,3 +94,55 @@ def test_help_lists_every_command() -> None:
     )
     for command in ("parse", "load", "eval", "ask", "chat", "run"):
         assert command in done.stdout
+
+
+EXPORT_FIELDS = {
+    "id",
+    "doc",
+    "sources",
+    "date",
+    "outlet",
+    "speaker",
+    "speaker_id",
+    "speaker_role",
+    "kind",
+    "cue",
+    "text",
+    "topics",
+    "countries",
+}
+
+
+def test_export_writes_every_statement_with_the_contract_fields(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["load"]) == 0
+    capsys.readouterr()
+    assert main(["export", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 2
+    for row in rows:
+        assert set(row) == EXPORT_FIELDS
+        assert row["doc"] == "good.txt" and row["sources"] == ["good.txt"]
+        assert row["speaker"] == "Ann Lee" and isinstance(row["speaker_id"], int)
+        assert row["date"] == "2024-07-04" and row["outlet"] == "Example Wire"
+    assert rows[1]["countries"] == ["Kazakhstan"]
+
+
+def test_export_csv_and_a_query_export_what_quote_finds(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    assert main(["load"]) == 0
+    capsys.readouterr()
+    assert main(["export", "--csv", "kazakhstan"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [row["text"] for row in rows] == ["We are ready for more trade with Kazakhstan"]
+    assert set(rows[0]) == EXPORT_FIELDS and rows[0]["sources"] == "good.txt"
+    assert main(["export", "zanzibar"]) == 1
+    assert "nothing in the corpus matches 'zanzibar'" in capsys.readouterr().err
+
+
+def test_export_without_a_database_says_how_to_build_one(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export"]) == 2
+    assert "scobot load" in capsys.readouterr().err

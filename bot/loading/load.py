@@ -85,7 +85,7 @@ async def load_corpus(
     # Only once their bytes are in: a load that fails must leave these files to be hashed again.
     await store.record_files(found.files)
     stage("apply")
-    report.problems += await _load_reference_data(store, seeds_dir)
+    report.problems += await load_reference_data(store, seeds_dir)
     report.after = await store.counts()
     stage("reference data")
     report.seconds = time.perf_counter() - started
@@ -141,7 +141,7 @@ def parse_workers() -> int:
     return max(1, min(PARSE_WORKERS, os.cpu_count() or 1))
 
 
-async def _load_reference_data(store: Store, seeds_dir: Path) -> list[str]:
+async def load_reference_data(store: Store, seeds_dir: Path) -> list[str]:
     """Members, sources and topics reload with the corpus; a file with an invalid row keeps the old data."""
     problems: list[str] = []
     members_path = seeds_dir / MEMBERS_FILE

@@ -136,27 +136,31 @@ class Searcher:
                 self._selections.popitem(last=False)
         return found
 
-    async def _lookup(self, key: SelectionKey) -> list[int] | None:
+    async def all_ids(self, key: SelectionKey) -> list[int]:
+        """Every statement of a selection, however many (for an export); not kept between requests."""
+        return await self._lookup(key, limit=-1) or []
+
+    async def _lookup(self, key: SelectionKey, limit: int = RESULT_LIMIT) -> list[int] | None:
         key = self.named(key)
         kind, value = key.kind, key.value
         if key.hashed:
             return None  # a digest the index no longer knows
         if kind == "s" and value.isdigit():
-            return await self.store.ids_by_speakers([int(value)], RESULT_LIMIT)
+            return await self.store.ids_by_speakers([int(value)], limit)
         if kind == "t":
-            return await self.store.ids_by_topic(value, RESULT_LIMIT)
+            return await self.store.ids_by_topic(value, limit)
         if kind == "c":
-            return await self.store.ids_by_country(value, RESULT_LIMIT)
+            return await self.store.ids_by_country(value, limit)
         if kind == "y" and value.isdigit():
             year = int(value)
-            return await self.store.ids_by_date(date(year, 1, 1), date(year, 12, 31), limit=RESULT_LIMIT)
+            return await self.store.ids_by_date(date(year, 1, 1), date(year, 12, 31), limit=limit)
         if kind == "a":
-            return await self.store.ids_by_date(limit=RESULT_LIMIT)
+            return await self.store.ids_by_date(limit=limit)
         if kind == "x" and value in self._text_queries:
             query = self._text_queries[value]
             for any_word in (False, True):
                 expression = fts_expression(query, any_word)
-                found = await self.store.ids_by_text(expression, RESULT_LIMIT) if expression else []
+                found = await self.store.ids_by_text(expression, limit) if expression else []
                 if found:
                     return found
             return []

@@ -161,6 +161,11 @@ class Store:
         sql = f"SELECT {_STATEMENT_COLUMNS} {_STATEMENTS_FROM} WHERE d.name = ? ORDER BY s.paragraph, s.id"
         return [_stored_statement(row) for row in await self._db.execute_fetchall(sql, (name,))]
 
+    async def statement_page(self, after: int = 0, limit: int = 5000) -> list[StoredStatement]:
+        """Statements in id order after `after`, a page at a time: the whole corpus without holding it all."""
+        sql = f"SELECT {_STATEMENT_COLUMNS} {_STATEMENTS_FROM} WHERE s.id > ? ORDER BY s.id LIMIT ?"
+        return [_stored_statement(row) for row in await self._db.execute_fetchall(sql, (after, limit))]
+
     async def statement(self, statement_id: int) -> StoredStatement | None:
         found = await self.statements([statement_id])
         return found[0] if found else None

@@ -32,6 +32,8 @@ class StoredStatement:
     url: str | None = None
     title: str | None = None
     site: str | None = None
+    # Every article that reports the statement, the first (`doc`) first.
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
