@@ -1,35 +1,35 @@
 """One identity per speaker across articles: "Xi", "Xi Jinping" and "President Xi" are one person.
 
 Within an article the extractor already resolves surnames and roles to the fullest name. Across articles
-names only differ by how much of them is given, so a person is matched by word sets: a shorter name joins
-the one longer name that contains it, and a fuller name takes over the one shorter name it contains.
-A name that fits two people ("Zhang" for Zhang Ming and Zhang Haizhou) stays on its own rather than guess.
-A name made only of title words ("Mr. President", "the Chairman") says nothing about who is meant, so it
-takes no part in this: it is known by its alias key alone, never joins, takes over or blocks anyone.
+names differ by how much of them is given and by how they are spelt, so a person is matched by the keys of
+their name's words (bot/corpus/names.py: titles and honorifics gone, transliterations one key). A shorter
+name joins the one longer name that contains it, or the one that clearly dominates those that do ("Wang"
+for Wang Yi beside a rarely quoted Wang Wenbin); a fuller name takes over the one shorter name it contains.
+A name that fits two people about equally ("Zhang" for Zhang Ming and Zhang Haizhou) stays on its own.
+Whatever kind the extractor guessed, a name that looks like a person's takes part, so "Modi" typed as an
+organization still joins Narendra Modi. A name made only of title words ("Mr. President", "the Chairman")
+says nothing about who is meant: it is known by its alias key alone, never joins, takes over or blocks anyone.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from anyascii import anyascii
+from bot.corpus.names import TITLE_WORDS, display_name, looks_like_person, name_words
 
-_WORD = re.compile(r"[a-z0-9]+")
-# Honorifics and titles that can sit in front of a name but never identify anyone.
-TITLE_WORDS = frozenset(
-    "mr mrs ms miss dr prof sir madam president vice prime minister deputy foreign secretary general "
-    "spokesman spokeswoman spokesperson chairman chairwoman ambassador senator rep representative "
-    "governor mayor king queen premier chancellor state councilor the".split()
-)
+__all__ = ["TITLE_WORDS", "Speaker", "SpeakerDirectory", "alias_key", "is_person_name", "name_words"]
+
+# A surname joins the most quoted of the people it fits when they have this many times the statements of
+# all the others together: "clearly dominant", not merely ahead.
+DOMINANCE = 3
+# A form of a name used at least this share as often as the most used one is common enough to display.
+COMMON_FORM = 0.1
 
 
-def name_words(name: str) -> frozenset[str]:
-    """The identifying words of a name: transliterated, folded, without titles."""
-    folded = unicodedata.normalize("NFKC", anyascii(name)).lower()
-    return frozenset(w for w in _WORD.findall(folded) if w not in TITLE_WORDS)
+def is_person_name(name: str, kind: str) -> bool:
+    """Whether a speaker takes part in matching by name words: a person, or any name that looks like one."""
+    return kind == "person" or looks_like_person(display_name(name))
 
 
 @dataclass(slots=True)
@@ -38,6 +38,10 @@ class Speaker:
     name: str
     kind: str
     aliases: set[str] = field(default_factory=set)
+    # Statements so far: what tells a dominant namesake from a rare one.
+    statements: int = 0
+    # The forms of the name met in this load, with how often: the display name is the fullest common one.
+    forms: dict[str, int] = field(default_factory=dict)
 
     @property
     def words(self) -> frozenset[str]:
@@ -65,28 +69,67 @@ class SpeakerDirectory:
         return iter(self._by_id.values())
 
     def resolve(self, name: str, kind: str) -> Speaker:
-        """The speaker `name` refers to, creating (or widening) one when needed."""
+        """The speaker `name` refers to, creating (or widening) one when needed; it gains one statement."""
+        speaker = self._find(name, kind)
+        speaker.statements += 1
+        form = display_name(name)
+        if not speaker.forms:
+            # What it was called before this load counts as often as it was quoted.
+            speaker.forms[speaker.name] = max(speaker.statements - 1, 0)
+        speaker.forms[form] = speaker.forms.get(form, 0) + 1
+        return speaker
+
+    def settle_names(self) -> None:
+        """Name each speaker met in this load by the fullest of its common forms, not the last one met.
+
+        "Rip Donald Trump" from a headline is fuller than "Donald Trump" but rare, so it stays an alias.
+        """
+        for speaker in self._by_id.values():
+            if not speaker.forms or not is_person_name(speaker.name, speaker.kind):
+                continue
+            top = max(speaker.forms.values())
+            common = [f for f, n in speaker.forms.items() if n >= max(1.0, COMMON_FORM * top) and name_words(f)]
+            if not common:
+                continue
+            best = max(common, key=lambda f: (len(name_words(f)), speaker.forms[f], f))
+            if best != speaker.name:
+                speaker.aliases.add(speaker.name)
+                speaker.aliases.discard(best)
+                speaker.name = best
+                self._index(speaker)
+                self._by_alias.setdefault(alias_key(best), speaker.id)
+                self.renamed.add(speaker.id)
+
+    def _find(self, name: str, kind: str) -> Speaker:
         key = alias_key(name)
         if key in self._by_alias:
-            return self._by_id[self._by_alias[key]]
+            return self._remember(self._by_id[self._by_alias[key]], name)
         words = name_words(name)
         # A name of titles alone would be a part of every name; it is matched by its alias key only.
-        if kind == "person" and words:
+        if words and is_person_name(name, kind):
             wider = [self._by_id[i] for i in self._containing(words) if words < self._words[i]]
             narrower = [self._by_id[i] for i in self._sharing(words) if self._words[i] < words]
-            if len(wider) == 1 and not narrower:
-                return self._remember(wider[0], name)
+            if wider and not narrower:
+                chosen = wider[0] if len(wider) == 1 else self._dominant(wider)
+                if chosen is not None:
+                    return self._remember(chosen, name)
             if len(narrower) == 1 and not wider and self._widest_of_its_words(narrower[0]):
                 speaker = narrower[0]
                 speaker.aliases.add(speaker.name)
-                speaker.name = name
+                speaker.name = display_name(name)
                 self._index(speaker)
                 self._remember(speaker, name)
                 self.renamed.add(speaker.id)
                 return speaker
-        speaker = Speaker(self._next_id, name, kind)
+        speaker = Speaker(self._next_id, display_name(name), kind, {name} - {display_name(name)})
         self._add(speaker)
         return speaker
+
+    @staticmethod
+    def _dominant(people: list[Speaker]) -> Speaker | None:
+        ranked = sorted(people, key=lambda p: (-p.statements, p.id))
+        rest = sum(p.statements for p in ranked[1:])
+        return ranked[0] if ranked[0].statements >= DOMINANCE * max(rest, 1) else None
 
     def _widest_of_its_words(self, speaker: Speaker) -> bool:
         # "Zhang" must not grow into "Zhang Ming" when "Zhang Haizhou" also exists.
@@ -106,7 +149,7 @@ class SpeakerDirectory:
         return found
 
     def _index(self, speaker: Speaker) -> None:
-        if speaker.kind != "person":
+        if not is_person_name(speaker.name, speaker.kind):
             return
         old = self._words.get(speaker.id, frozenset())
         words = self._words[speaker.id] = speaker.words
@@ -116,7 +159,8 @@ class SpeakerDirectory:
             self._by_word.setdefault(word, set()).add(speaker.id)
 
     def _remember(self, speaker: Speaker, alias: str) -> Speaker:
-        speaker.aliases.add(alias)
+        if alias != speaker.name:
+            speaker.aliases.add(alias)
         self._by_alias[alias_key(alias)] = speaker.id
         return speaker
 

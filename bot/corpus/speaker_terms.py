@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 
 # alias_key is the directory's own rule for "the same name"; the filing must follow it exactly.
-from bot.corpus.identity import alias_key, name_words
+from bot.corpus.identity import alias_key, is_person_name, name_words
 
 KEY = "k:"
 WORD = "w:"
@@ -23,7 +23,7 @@ WORD = "w:"
 def speaker_terms(name: str, kind: str, aliases: Iterable[str] = ()) -> set[str]:
     """Every term the speaker is filed under."""
     terms = {KEY + alias_key(alias) for alias in (name, *aliases)}
-    if kind == "person":
+    if is_person_name(name, kind):
         terms |= {WORD + word for word in name_words(name)}
     return terms
 
@@ -33,7 +33,7 @@ def lookup_terms(names: Iterable[tuple[str, str]]) -> set[str]:
     terms: set[str] = set()
     for name, kind in names:
         terms.add(KEY + alias_key(name))
-        if kind == "person":
+        if is_person_name(name, kind):
             terms |= {WORD + word for word in name_words(name)}
     return terms
 

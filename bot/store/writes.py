@@ -84,6 +84,7 @@ async def apply(db: aiosqlite.Connection, change: CorpusChange) -> None:
         directory = await _directory(db, change.parsed)
         known_ids = {speaker.id for speaker in directory}
         await _insert_articles(db, change.parsed, directory, delta)
+        directory.settle_names()
         await _save_speakers(db, directory, known_ids, delta.speakers)
         await bump_version(db, delta)
 
@@ -140,8 +141,10 @@ async def _speakers(db: aiosqlite.Connection, ids: list[int] | None = None) -> l
     ):
         aliases.setdefault(speaker_id, set()).add(alias)
     where, params = only("id", ids)
-    rows = await db.execute_fetchall(f"SELECT id, name, kind FROM speakers WHERE {where} ORDER BY id", params)
-    return [Speaker(i, name, kind, aliases.get(i, set())) for i, name, kind in rows]
+    rows = await db.execute_fetchall(
+        f"SELECT id, name, kind, statements FROM speakers WHERE {where} ORDER BY id", params
+    )
+    return [Speaker(i, name, kind, aliases.get(i, set()), count) for i, name, kind, count in rows]
 
 
 async def _insert_articles(

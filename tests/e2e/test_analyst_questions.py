@@ -1,0 +1,112 @@
+"""An analyst's questions, end to end through the fake Bot API, on a small corpus written for them.
+
+Each class of question the realistic corpus got wrong has a test here: one person under several spellings,
+honorifics and surnames; words the statements contain; a speaker with a subject; absent words; other scripts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.corpus.nlp import DEFAULT_MODEL
+from bot.loading import load_corpus
+from bot.store import Store
+from tests.auxil import updates
+from tests.auxil.fake_bot_api import FakeBotApi
+from tests.auxil.running_bot import RunningBot, bot_settings, running_bot_in_mode
+from tests.conftest import SEEDS_DIR
+
+pytestmark = pytest.mark.slow
+
+USER_ID = 1001
+# Invented articles: the names are public figures', the words are written for these tests.
+ARTICLES = {
+    "a1.txt": (
+        " date 2024-03-02 MOSCOW, March 2. /Example Wire/. Russian Foreign Minister Sergey Lavrov said the bloc "
+        "would expand trade in national currencies.\n\n"
+        '"Our partners in the organization want fair rules for payments," Lavrov said.\n'
+    ),
+    "a2.txt": (
+        " date 2024-05-10 ASTANA, May 10. /Sample News/. Sergei Lavrov said the port of Chabahar could link the "
+        "region with the Indian Ocean.\n\n"
+        "Indian Prime Minister Narendra Modi said terrorism remained the gravest threat to the region.\n\n"
+        "Pakistani Prime Minister Shehbaz Sharif said his government would host the ministers next year.\n"
+    ),
+    "a3.txt": (
+        " date 2024-07-04 TEHRAN, July 4. /Example Wire/. Ayatollah Seyed Ebrahim Raisi said Iran was proud to "
+        "join the organization as a full member.\n\n"
+        "Modi said connectivity projects must respect sovereignty.\n\n"
+        "Former Prime Minister Nawaz Sharif said relations with neighbours needed patience.\n"
+    ),
+    "a4.txt": (
+        " date 2024-09-01 BEIJING, September 1. /Sample News/. Ebrahim Raisi said sanctions had failed to "
+        "isolate his country.\n\n"
+        "Raeisi said the summit in Astana was a turning point.\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def analyst_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("analyst")
+    seeds = folder / "seeds"
+    seeds.mkdir()
+    for name, text in ARTICLES.items():
+        (seeds / name).write_text(text, encoding="utf-8")
+    for reference in ("members.csv", "topics.toml"):
+        shutil.copy(SEEDS_DIR / reference, seeds / reference)
+    path = folder / "scobot.db"
+
+    async def build() -> None:
+        async with await Store.open(path) as store:
+            await load_corpus(store, seeds, DEFAULT_MODEL)
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+async def bot(fake_api: FakeBotApi, analyst_database: Path, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    shutil.copy(analyst_database, tmp_path / "scobot.db")
+    settings = bot_settings(fake_api, tmp_path)
+    async with (
+        await Store.open(settings.database_path) as store,
+        running_bot_in_mode(fake_api, settings, store, "polling") as running,
+    ):
+        yield running
+
+
+async def command(bot: RunningBot, text: str) -> str:
+    sent_after = time.monotonic()
+    await bot.deliver(updates.private_message(text))
+    call = await bot.server.wait_for(  # type: ignore[union-attr]
+        "sendMessage", lambda c: int(c.params["chat_id"]) == USER_ID and c.time >= sent_after
+    )
+    return str(call.params["text"])
+
+
+def card_total(card: str) -> int:
+    found = re.search(r"\d+ of (\d+) · #", card)
+    return int(found.group(1)) if found else 1
+
+
+async def test_one_person_under_spellings_honorifics_and_a_surname_is_one_speaker(bot: RunningBot) -> None:
+    lavrov = await command(bot, "/quote lavrov")
+    assert re.search(r"<b>Serge[yi] Lavrov</b>", lavrov) and card_total(lavrov) == 3
+    modi = await command(bot, "/quote modi")
+    assert "<b>Narendra Modi</b>" in modi and card_total(modi) == 2
+    raisi = await command(bot, "/quote raisi")
+    assert "<b>Ebrahim Raisi</b>" in raisi and card_total(raisi) == 3
+    assert "Ayatollah" not in raisi
+
+
+async def test_people_who_share_a_surname_stay_two(bot: RunningBot) -> None:
+    speakers = await command(bot, "/speakers")
+    assert "Nawaz Sharif" in speakers and "Shehbaz Sharif" in speakers
