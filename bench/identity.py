@@ -58,6 +58,7 @@ def gold_dirs(names: tuple[str, ...] = DEV_SETS) -> list[Path]:
 def build_folder() -> Path:
     folder = corpora.cache_dir() / "identity-corpus"
     corpora.write_seed_folder(sco_articles(), folder)
+    shutil.copyfile(corpora.SEEDS / "people.csv", folder / "people.csv")
     for name in DEV_SETS:
         articles = EVAL / name / "articles"
         if not articles.is_dir():
@@ -85,13 +86,15 @@ def parsed_articles(folder: Path, fresh: bool) -> list[tuple[object, list[object
 
 
 async def load_and_export(folder: Path, parsed: list[tuple[object, list[object]]], database: Path) -> list[dict]:
-    from bot.loading.load import load_reference_data
+    from bot.loading.load import load_reference_data, read_people
     from bot.search.export import export_rows
     from bot.store import CorpusChange, Store
 
     await asyncio.to_thread(database.unlink, missing_ok=True)
     async with await Store.open(database) as store:
-        await store.apply(CorpusChange(parsed=parsed, removed=[]))  # type: ignore[arg-type]
+        people, _ = read_people(folder)
+        await store.apply(CorpusChange(parsed=parsed, removed=[], people=people))  # type: ignore[arg-type]
+        await store.apply_people(people)
         await load_reference_data(store, folder)
         return [row async for row in export_rows(store)]
 

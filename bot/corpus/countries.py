@@ -250,6 +250,29 @@ def country_aliases() -> dict[str, str]:
     return {key: index.names[alias.code] for key, alias in index.aliases.items() if alias.code is not None}
 
 
+# CLDR locales whose country names people in the SCO's region type: Chinese (both scripts) and the Cyrillic
+# languages of the member states. Their names are matched only by search, never tagged in English text.
+OTHER_SCRIPT_LOCALES = ("zh", "zh_Hant", "ru", "kk", "ky", "tg", "uz_Cyrl", "mn", "be", "uk")
+
+
+@functools.cache
+def other_script_country_names() -> dict[str, str]:
+    """Country names in other scripts from Babel's CLDR territory names ("中国", "Россия"), each to its canonical
+    English name. A name two countries share in some language is left out rather than guessed."""
+    from babel import Locale
+
+    names = _index().names
+    found: dict[str, str | None] = {}
+    for locale in OTHER_SCRIPT_LOCALES:
+        territories = Locale.parse(locale).territories
+        for code, canonical in names.items():
+            written = territories.get(code)
+            if written and not written.isascii():
+                key = phrase_key(written)
+                found[key] = canonical if found.get(key, canonical) == canonical else None
+    return {name: canonical for name, canonical in found.items() if canonical is not None}
+
+
 @functools.cache
 def capital_cities() -> dict[str, str]:
     """Each capital or other metonym of the alias table, as written ("Beijing"), and its country's name."""

@@ -55,13 +55,18 @@ class SpeakerDirectory:
     a word with it rather than at everyone: a load of thousands of speakers stays linear.
     """
 
-    def __init__(self, speakers: Iterable[Speaker] = ()) -> None:
+    def __init__(self, speakers: Iterable[Speaker] = (), people: Iterable[tuple[str, Iterable[str]]] = ()) -> None:
         self._by_id: dict[int, Speaker] = {}
         self._by_alias: dict[str, int] = {}
         self._words: dict[int, frozenset[str]] = {}
         self._by_word: dict[str, set[int]] = {}
         self._next_id = 1
         self.renamed: set[int] = set()
+        # Reference data (seeds/people.csv): any name of a known person, by alias key, is that person.
+        self._anchors: dict[str, str] = {}
+        for canonical, names in people:
+            for name in (canonical, *names):
+                self._anchors.setdefault(alias_key(name), canonical)
         for speaker in speakers:
             self._add(speaker)
 
@@ -72,7 +77,7 @@ class SpeakerDirectory:
         """The speaker `name` refers to, creating (or widening) one when needed; it gains one statement."""
         speaker = self._find(name, kind)
         speaker.statements += 1
-        form = display_name(name)
+        form = display_name(self.canonical(name))
         if not speaker.forms:
             # What it was called before this load counts as often as it was quoted.
             speaker.forms[speaker.name] = max(speaker.statements - 1, 0)
@@ -100,8 +105,15 @@ class SpeakerDirectory:
                 self._by_alias.setdefault(alias_key(best), speaker.id)
                 self.renamed.add(speaker.id)
 
+    def canonical(self, name: str) -> str:
+        """The people file's name for `name`, or `name` itself."""
+        return self._anchors.get(alias_key(name), name)
+
     def _find(self, name: str, kind: str) -> Speaker:
         key = alias_key(name)
+        anchored = self._anchors.get(key)
+        if anchored is not None and alias_key(anchored) != key:
+            return self._remember(self._find(anchored, "person"), name)
         if key in self._by_alias:
             return self._remember(self._by_id[self._by_alias[key]], name)
         words = name_words(name)

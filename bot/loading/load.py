@@ -21,6 +21,7 @@ from pathlib import Path
 from bot.corpus.members import load_members
 from bot.corpus.models import Article, Statement
 from bot.corpus.provenance import SOURCES_FILE, read_sources
+from bot.corpus.people import load_people
 from bot.corpus.topics import load_taxonomy
 from bot.loading.report import LoadReport
 from bot.loading.scanning import scan
@@ -28,6 +29,7 @@ from bot.store import CorpusChange, Store
 
 MEMBERS_FILE = "members.csv"
 TOPICS_FILE = "topics.toml"
+PEOPLE_FILE = "people.csv"
 PARSE_BATCH = 16
 # A load of at least this many articles, given no executor, is parsed by PARSE_WORKERS processes.
 PARALLEL_FROM = 64
@@ -81,7 +83,10 @@ async def load_corpus(
     parsed = await _parse(found.to_parse, model, taxonomy_path, executor, progress)
     stage("parse")
     await _notify(progress, LoadProgress("swapping", len(parsed), len(parsed)))
-    await store.apply(CorpusChange(parsed=parsed, removed=report.removed))
+    people, people_problems = read_people(seeds_dir)
+    report.problems += people_problems
+    await store.apply(CorpusChange(parsed=parsed, removed=report.removed, people=people))
+    await store.apply_people(people)
     # Only once their bytes are in: a load that fails must leave these files to be hashed again.
     await store.record_files(found.files)
     stage("apply")
@@ -139,6 +144,15 @@ def parse_batch(
 
 def parse_workers() -> int:
     return max(1, min(PARSE_WORKERS, os.cpu_count() or 1))
+
+
+def read_people(seeds_dir: Path) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
+    """The well-known people of `PEOPLE_FILE` as (canonical name, other names), and its bad rows."""
+    path = seeds_dir / PEOPLE_FILE
+    if not path.is_file():
+        return [], []
+    people, problems = load_people(path)
+    return [(person.name, person.aliases) for person in people], problems
 
 
 async def load_reference_data(store: Store, seeds_dir: Path) -> list[str]:

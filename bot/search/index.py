@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.corpus.countries import country_aliases
+from bot.corpus.countries import country_aliases, other_script_country_names, phrase_key
 from bot.search.match_lists import SUGGEST, MatchList, Target, TargetKind, fold
 from bot.store import CorpusDelta, NamedCount, SpeakerNames, Store
 
@@ -197,6 +197,11 @@ class SearchIndex:
         if not folded:
             return Resolution(query)
         wanted = set(kinds)
+        # A country's name in another script ("中国", "Индия") is taken only as written whole: folded, its
+        # syllables would be words of other names ("xi" of 西班牙, Spain).
+        native = other_script_country_names().get(phrase_key(query)) if "country" in wanted else None
+        if native is not None and native in self.countries:
+            return Resolution(query, (Match(self.countries[native], 100.0),))
         if "year" in wanted and _YEAR.fullmatch(folded):
             return Resolution(query, (Match(Target("year", folded, folded), 100.0),))
         # A name or word spelt exactly is taken as meant; the fuzzy passes, which cost a pass over every

@@ -114,6 +114,9 @@ class Store:
     async def apply(self, change: CorpusChange) -> None:
         await writes.apply(self._db, change)
 
+    async def apply_people(self, people: Sequence[tuple[str, tuple[str, ...]]]) -> None:
+        await writes.apply_people(self._db, list(people))
+
     async def replace_membership(self, events: Iterable[MembershipEvent]) -> None:
         await writes.replace_membership(self._db, list(events), await self.membership())
 

@@ -78,6 +78,8 @@ class CorpusChange:
 
     parsed: list[tuple[Article, list[Statement]]]
     removed: list[str]
+    # Well-known people (seeds/people.csv) as (canonical name, other names): the names a load resolves to them.
+    people: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 # A seed file's (size, mtime_ns, ctime_ns): while they stay as recorded, so do its bytes (bot/scanning.py).

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
-from bot.corpus.identity import Speaker, SpeakerDirectory
+from bot.corpus.identity import Speaker, SpeakerDirectory, alias_key
 from bot.corpus.members import MembershipEvent
 from bot.corpus.models import Article, Statement
 from bot.corpus.provenance import Source
-from bot.corpus.speaker_terms import lookup_terms
+from bot.corpus.speaker_terms import KEY, lookup_terms
 from bot.store.connection import fetch_ids, fetch_scalar, only, transaction
 from bot.store.records import CorpusChange, CorpusDelta, FileStat, KnownDocument
 from bot.store.versions import bump_version
@@ -81,7 +81,7 @@ async def apply(db: aiosqlite.Connection, change: CorpusChange) -> None:
         # only the topics and countries of statements that go or come change their counts.
         delta = await _delta_of_documents(db, gone)
         await db.executemany("DELETE FROM documents WHERE name = ?", [(name,) for name in gone])
-        directory = await _directory(db, change.parsed)
+        directory = await _directory(db, change.parsed, change.people)
         known_ids = {speaker.id for speaker in directory}
         await _insert_articles(db, change.parsed, directory, delta)
         directory.settle_names()
@@ -115,13 +115,18 @@ async def _delta_of_documents(db: aiosqlite.Connection, names: list[str]) -> Cor
     return delta
 
 
-async def _directory(db: aiosqlite.Connection, parsed: list[tuple[Article, list[Statement]]]) -> SpeakerDirectory:
+async def _directory(
+    db: aiosqlite.Connection, parsed: list[tuple[Article, list[Statement]]], people: list[tuple[str, tuple[str, ...]]]
+) -> SpeakerDirectory:
     """A directory of the speakers that resolving these articles' names can meet (see bot/speaker_terms.py)."""
     names = {(s.speaker, s.speaker_type) for _, statements in parsed for s in statements if s.speaker}
     if not names:
-        return SpeakerDirectory()
+        return SpeakerDirectory(people=people)
     if len(names) > PARTIAL_DIRECTORY_NAMES:
-        return SpeakerDirectory(await _speakers(db))
+        return SpeakerDirectory(await _speakers(db), people)
+    # A name of a known person resolves as that person's canonical name, so the lookup is for it too.
+    anchors = SpeakerDirectory(people=people)
+    names |= {(anchors.canonical(name), "person") for name, _ in names}
     ids = await fetch_ids(
         db,
         "SELECT speaker_id FROM speaker_terms WHERE term IN (SELECT value FROM json_each(?)) "
@@ -129,7 +134,7 @@ async def _directory(db: aiosqlite.Connection, parsed: list[tuple[Article, list[
         "UNION SELECT max(id) FROM speakers",
         (json.dumps(sorted(lookup_terms(names))),),
     )
-    return SpeakerDirectory(await _speakers(db, [i for i in ids if i is not None]))
+    return SpeakerDirectory(await _speakers(db, [i for i in ids if i is not None]), people)
 
 
 async def _speakers(db: aiosqlite.Connection, ids: list[int] | None = None) -> list[Speaker]:
@@ -258,6 +263,40 @@ async def _save_speakers(
     refiled = json.dumps(sorted(s.id for s in speakers if s.id not in known_ids or s.id in touched))
     await db.execute("DELETE FROM speaker_terms WHERE speaker_id IN (SELECT value FROM json_each(?))", (refiled,))
     await db.execute(_FILE_SPEAKERS + "WHERE s.id IN (SELECT value FROM json_each(?))", (refiled,))
+
+
+async def apply_people(db: aiosqlite.Connection, people: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Give the speakers who are a known person every name of that person, so search finds them by any.
+
+    Cheap enough for every load (a few dozen people); only a load that adds names moves the version.
+    """
+    wanted: set[tuple[int, str]] = set()
+    for canonical, names in people:
+        everyone = (canonical, *names)
+        ids = await fetch_ids(
+            db,
+            "SELECT DISTINCT speaker_id FROM speaker_terms WHERE term IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({KEY + alias_key(name) for name in everyone})),),
+        )
+        wanted |= {(speaker_id, name) for speaker_id in ids for name in everyone}
+    if not wanted:
+        return
+    known = {
+        (speaker_id, alias)
+        for speaker_id, alias in await db.execute_fetchall(
+            "SELECT speaker_id, alias FROM speaker_aliases WHERE speaker_id IN (SELECT value FROM json_each(?)) "
+            "UNION ALL SELECT id, name FROM speakers WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({i for i, _ in wanted})),) * 2,
+        )
+    }
+    new = sorted(wanted - known)
+    if not new:
+        return
+    touched = sorted({speaker_id for speaker_id, _ in new})
+    async with transaction(db):
+        await db.executemany("INSERT OR IGNORE INTO speaker_aliases (speaker_id, alias) VALUES (?, ?)", new)
+        await db.execute(_FILE_SPEAKERS + "WHERE s.id IN (SELECT value FROM json_each(?))", (json.dumps(touched),))
+        await bump_version(db, CorpusDelta(speakers=set(touched)))
 
 
 async def replace_membership(

@@ -50,6 +50,10 @@ ARTICLES = {
         "isolate his country.\n\n"
         "Raeisi said the summit in Astana was a turning point.\n"
     ),
+    "a5.txt": (
+        " date 2024-10-20 BEIJING, October 20. /Example Wire/. Chinese President Xi Jinping said China and India "
+        "should settle their border talks through dialogue.\n"
+    ),
 }
 
 
@@ -60,7 +64,7 @@ def analyst_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     seeds.mkdir()
     for name, text in ARTICLES.items():
         (seeds / name).write_text(text, encoding="utf-8")
-    for reference in ("members.csv", "topics.toml"):
+    for reference in ("members.csv", "topics.toml", "people.csv"):
         shutil.copy(SEEDS_DIR / reference, seeds / reference)
     path = folder / "scobot.db"
 
@@ -110,3 +114,12 @@ async def test_one_person_under_spellings_honorifics_and_a_surname_is_one_speake
 async def test_people_who_share_a_surname_stay_two(bot: RunningBot) -> None:
     speakers = await command(bot, "/speakers")
     assert "Nawaz Sharif" in speakers and "Shehbaz Sharif" in speakers
+
+
+async def test_other_scripts_find_people_and_countries(bot: RunningBot) -> None:
+    assert "<b>Sergey Lavrov</b>" in await command(bot, "/quote 拉夫罗夫")
+    assert "<b>Xi Jinping</b>" in await command(bot, "/quote Си Цзиньпин")
+    china = await command(bot, "/members 中国")
+    assert "<b>China</b>" in china and "Hong Kong" not in china
+    india = await command(bot, "/quote 印度")
+    assert "India" in india and "Ireland" not in india
