@@ -32,7 +32,7 @@ async def show_timeline_page(update: Update, context: BotContext, key: Selection
     ids = await selection_or_expired(update, context, key)
     if ids is None:
         return
-    events = _events_for(svc.searcher.named(key), await svc.store.membership())
+    events = _events_for(svc.searcher.subject(key), await svc.store.membership())
     if not ids and not events:
         await show(update, EMPTY_CORPUS if key.kind == "a" else "Nothing to show on this timeline.")
         return

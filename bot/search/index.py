@@ -29,12 +29,18 @@ CLOSEST_POOL = 3000
 # Resolutions kept per index: people ask for the same few names again and again.
 RESOLUTIONS_KEPT = 2048
 _YEAR = re.compile(r"(19|20)\d\d")
+QUERY_STOP_WORDS = frozenset(
+    "a an the of on in at to for and or about by with from as is are was were be what who whom which how when "
+    "did does do say said says tell me quote quotes statement statements".split()
+)
 
 
 def fts_expression(query: str, any_word: bool = False) -> str | None:
     """A safe FTS5 expression for the words of `query`; operators and quotes never pass through."""
-    # Single letters match nearly every row, and a prefix search only helps on longer words.
-    words = [word for word in fold(query).split() if len(word) > 1][:12]
+    # Single letters match nearly every row, and a prefix search only helps on longer words. Words like
+    # "on" or "the" say nothing of the subject, and requiring them would hide most answers.
+    words = [word for word in fold(query).split() if len(word) > 1]
+    words = [word for word in words if word not in QUERY_STOP_WORDS][:12] or words[:12]
     if not words:
         return None
     return (" OR " if any_word else " ").join(f'"{word}"*' if len(word) > 3 else f'"{word}"' for word in words)

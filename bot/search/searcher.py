@@ -18,6 +18,8 @@ from bot.search.match_lists import Target, TargetKind, fold
 from bot.store import Store
 
 TEXT_SEARCHES_KEPT = 5000
+# A surname opens the person it fits when they have this many times the statements of the others it fits.
+DOMINANCE = 3
 # Selections (up to RESULT_LIMIT ids each) kept between requests: a few MB at most.
 SELECTIONS_KEPT = 256
 RESULT_LIMIT = 1000
@@ -48,7 +50,7 @@ class Searcher:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.index = SearchIndex(version=-1)
-        self._text_queries: dict[str, str] = {}
+        self._text_queries: dict[str, TextPlan] = {}
         self._selections: OrderedDict[SelectionKey, list[int]] = OrderedDict()
         self._refreshing = asyncio.Lock()
 
@@ -99,25 +101,57 @@ class Searcher:
     # -- from a query to a selection ------------------------------------------------------------------
 
     async def find(self, query: str, kinds: Iterable[TargetKind] = ("speaker", "topic", "country")) -> Found:
+        """What `query` asks for: a speaker (or year) it names, else the statements that hold its words.
+
+        A speaker named with more words ("putin afghanistan") is that speaker's statements matching the
+        rest; a topic or country the query names widens its words' matches and never replaces them. When
+        nothing matches, the answer says so, with suggestions that have statements to show.
+        """
+        wanted = tuple(kinds)
         # Weak suggestions are only wanted when neither a name nor the text matches: looked for last.
-        resolution = self.index.resolve(query, kinds, suggest=False)
-        target = resolution.best
-        if target is not None:
+        resolution = self.index.resolve(query, wanted, suggest=False)
+        target = resolution.best or dominant_speaker(resolution)
+        if target is not None and target.kind in ("speaker", "year"):
             key = target_key(target)
             ids = await self.ids(key)
             if ids:
-                return Found(resolution, key, self.title(key), tuple(ids))
+                return Found(Resolution(query, (Match(target, 100.0),)), key, self.title(key), tuple(ids))
+        if resolution.ambiguous and all(m.target.kind == "speaker" for m in resolution.matches):
+            return Found(resolution)
+        for plan in self._plans(query, wanted):
+            text_key = self._remember_text(plan)
+            found = await self.ids(text_key) if text_key else None
+            if text_key and found:
+                return Found(resolution, text_key, self.title(text_key), tuple(found))
         if resolution.ambiguous:
             return Found(resolution)
-        text_key = self._remember_text(query)
-        ids = await self.ids(text_key) if text_key else None
-        if text_key and ids:
-            return Found(resolution, text_key, self.title(text_key), tuple(ids))
-        resolution = self.index.resolve(query, kinds)
-        if not resolution.suggestions:
-            closest = self.index.closest(query)
-            resolution = Resolution(query, suggestions=tuple(Match(t, 0.0) for t in closest))
-        return Found(resolution)
+        resolution = self.index.resolve(query, wanted)
+        suggestions = tuple(m for m in resolution.suggestions if m.target.count > 0)
+        if not suggestions:
+            closest = [t for t in self.index.closest(query) if t.count > 0]
+            suggestions = tuple(Match(t, 0.0) for t in closest)
+        return Found(Resolution(query, suggestions=suggestions))
+
+    def _plans(self, query: str, kinds: tuple[TargetKind, ...]) -> list[TextPlan]:
+        """How the query's words can be read, the most specific first: a speaker and a subject, then words."""
+        words = fold(query[:MAX_QUERY_CHARS]).split()
+        plans: list[TextPlan] = []
+        if "speaker" in kinds and len(words) > 1:
+            for size in range(min(3, len(words) - 1), 0, -1):
+                for part, rest in ((words[:size], words[size:]), (words[-size:], words[:-size])):
+                    found = self.index.resolve(" ".join(part), ("speaker",), suggest=False)
+                    speaker = found.best or dominant_speaker(found)
+                    if speaker is not None and speaker.kind == "speaker":
+                        subject = " ".join(rest)
+                        plans.append(TextPlan(query, subject, speaker, self._widening(subject, kinds)))
+        plans.append(TextPlan(query, " ".join(words), None, self._widening(query, kinds)))
+        return plans
+
+    def _widening(self, text: str, kinds: tuple[TargetKind, ...]) -> Target | None:
+        """The topic or country `text` names, whose statements widen its words' matches."""
+        subjects = tuple(kind for kind in kinds if kind in ("topic", "country"))
+        best = self.index.resolve(text, subjects, suggest=False).best if subjects else None
+        return best if best is not None and best.count > 0 else None
 
     async def ids(self, key: SelectionKey) -> list[int] | None:
         """The statement ids of a selection, best first; None when the key is unknown or expired.
@@ -157,14 +191,23 @@ class Searcher:
         if kind == "a":
             return await self.store.ids_by_date(limit=limit)
         if kind == "x" and value in self._text_queries:
-            query = self._text_queries[value]
-            for any_word in (False, True):
-                expression = fts_expression(query, any_word)
-                found = await self.store.ids_by_text(expression, limit) if expression else []
-                if found:
-                    return found
-            return []
+            return await self._plan_ids(self._text_queries[value], limit)
         return None
+
+    async def _plan_ids(self, plan: TextPlan, limit: int) -> list[int]:
+        """The statements holding the plan's words (of its speaker), then those of the topic or country it names."""
+        expression = fts_expression(plan.words)
+        speaker_id = int(plan.speaker.key) if plan.speaker is not None else None
+        found = await self.store.ids_by_text(expression, limit, speaker_id) if expression else []
+        if plan.widen is not None:
+            if speaker_id is not None:
+                kind = "topic" if plan.widen.kind == "topic" else "country"
+                wider = await self.store.ids_of_speaker_tagged(speaker_id, kind, plan.widen.key, limit)
+            else:
+                wider = await self._lookup(target_key(plan.widen), limit) or []
+            seen = set(found)
+            found += [statement_id for statement_id in wider if statement_id not in seen]
+        return found[:limit] if limit >= 0 else found
 
     def named(self, key: SelectionKey) -> SelectionKey:
         """Turn a digest key ("t#…") back into the name it stands for, while the index knows it."""
@@ -176,24 +219,57 @@ class Searcher:
                 return SelectionKey(key.kind, name)
         return key
 
+    def subject(self, key: SelectionKey) -> SelectionKey:
+        """The topic or country a selection is about: its own key, or for words the one that widened them."""
+        key = self.named(key)
+        plan = self._text_queries.get(key.value) if key.kind == "x" else None
+        if plan is not None and plan.widen is not None and plan.speaker is None:
+            return target_key(plan.widen)
+        return key
+
     def title(self, key: SelectionKey) -> str:
         key = self.named(key)
         if key.kind == "s" and key.value.isdigit():
             target = self.index.speaker(int(key.value))
             return target.label if target else "this speaker"
         if key.kind == "x":
-            return f"“{self._text_queries.get(key.value, '…')}”"
+            plan = self._text_queries.get(key.value)
+            if plan is None:
+                return "“…”"
+            if plan.speaker is not None:
+                return f"{plan.speaker.label} on “{plan.words}”"
+            return f"“{plan.query}”"
         if key.kind == "a":
             return "the whole corpus"
         return key.value
 
-    def _remember_text(self, query: str) -> SelectionKey | None:
-        folded = fold(query[:MAX_QUERY_CHARS])
+    def _remember_text(self, plan: TextPlan) -> SelectionKey | None:
+        folded = fold(plan.query[:MAX_QUERY_CHARS])
         if not folded:
             return None
-        key = SelectionKey.text(folded)
+        key = SelectionKey.text(f"{folded}|{plan.speaker.key if plan.speaker else ''}")
         self._text_queries.pop(key.value, None)
-        self._text_queries[key.value] = query[:MAX_QUERY_CHARS]
+        self._text_queries[key.value] = plan
         while len(self._text_queries) > TEXT_SEARCHES_KEPT:
             self._text_queries.pop(next(iter(self._text_queries)))
         return key
+
+
+@dataclass(frozen=True, slots=True)
+class TextPlan:
+    """One reading of a query's words: those words (said by `speaker`), widened by a topic or country."""
+
+    query: str
+    words: str
+    speaker: Target | None = None
+    widen: Target | None = None
+
+
+def dominant_speaker(resolution: Resolution) -> Target | None:
+    """The speaker a surname means when one of those it fits has DOMINANCE times the statements of the rest."""
+    matches = [m.target for m in resolution.matches]
+    if len(matches) < 2 or any(t.kind != "speaker" for t in matches):
+        return None
+    ranked = sorted(matches, key=lambda t: -t.count)
+    rest = sum(t.count for t in ranked[1:])
+    return ranked[0] if ranked[0].count >= DOMINANCE * max(rest, 1) else None

@@ -16,7 +16,7 @@ import aiosqlite
 
 from bot.corpus.members import MembershipEvent
 from bot.corpus.provenance import Source
-from bot.store import connection, versions, writes
+from bot.store import connection, selections, versions, writes
 from bot.store.connection import fetch_ids, fetch_row, fetch_scalar, only
 from bot.store.records import (
     CorpusChange,
@@ -29,9 +29,6 @@ from bot.store.records import (
     SpeakerNames,
     StoredStatement,
 )
-
-# A text search ranks this many of its matches, the most recently loaded (see Store.ids_by_text).
-RANKED_MATCHES = 200
 
 # The columns `_stored_statement` reads, in its order.
 _STATEMENT_COLUMNS = """
@@ -207,28 +204,13 @@ class Store:
             (country, limit),
         )
 
-    async def ids_by_text(self, fts_query: str, limit: int = 1000) -> list[int]:
-        """Full-text matches: the best-ranked of the latest RANKED_MATCHES first, then the rest newest first.
+    async def ids_by_text(self, fts_query: str, limit: int = 1000, speaker_id: int | None = None) -> list[int]:
+        """Full-text matches, best first (see bot/store/selections.py); with `speaker_id`, only theirs."""
+        return await selections.ids_by_text(self._db, fts_query, limit, speaker_id)
 
-        `fts_query` must already be a safe FTS5 expression. Ranking scores every row it sees, so a common
-        word in a big corpus would cost a score for each of hundreds of thousands of rows; instead the
-        matches are taken newest first (FTS5 walks its index backwards and stops at `limit`) and only the
-        first RANKED_MATCHES of them are scored.
-        """
-        found = await fetch_ids(
-            self._db,
-            "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
-            (fts_query, limit),
-        )
-        if len(found) <= 1:
-            return found
-        ranked = await fetch_ids(
-            self._db,
-            "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? AND rowid >= ? ORDER BY rank",
-            (fts_query, found[min(RANKED_MATCHES, len(found)) - 1]),
-        )
-        first = set(ranked)
-        return ranked + [statement_id for statement_id in found if statement_id not in first]
+    async def ids_of_speaker_tagged(self, speaker_id: int, kind: str, value: str, limit: int = 1000) -> list[int]:
+        """One speaker's statements with a topic (`kind` "topic") or a country ("country"), newest first."""
+        return await selections.ids_of_speaker_tagged(self._db, speaker_id, kind, value, limit)
 
     async def ids_matching(self, fts_query: str, limit: int = 1000) -> list[int]:
         """Full-text matches in index order, unranked: the least work a text search can do."""

@@ -80,7 +80,7 @@ async def test_admin_reload_shows_progress_then_a_report(fake_api: FakeBotApi, a
     assert "Cy Dunn" in found.params["text"]
     gone = await ask(fake_api, "/quote Ann Lee")
     assert "<b>Ann Lee</b>, Foreign Minister" not in gone.params["text"]
-    assert "No exact match for <b>Ann Lee</b>" in gone.params["text"]
+    assert "Nothing in the corpus matches <b>Ann Lee</b>" in gone.params["text"]
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ honorifics and surnames; words the statements contain; a speaker with a subject;
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import shutil
 import time
@@ -19,7 +20,7 @@ from bot.corpus.nlp import DEFAULT_MODEL
 from bot.loading import load_corpus
 from bot.store import Store
 from tests.auxil import updates
-from tests.auxil.fake_bot_api import FakeBotApi
+from tests.auxil.fake_bot_api import Call, FakeBotApi
 from tests.auxil.running_bot import RunningBot, bot_settings, running_bot_in_mode
 from tests.conftest import SEEDS_DIR
 
@@ -87,13 +88,23 @@ async def bot(fake_api: FakeBotApi, analyst_database: Path, tmp_path: Path) -> A
         yield running
 
 
-async def command(bot: RunningBot, text: str) -> str:
+async def reply(bot: RunningBot, text: str) -> Call:
     sent_after = time.monotonic()
     await bot.deliver(updates.private_message(text))
-    call = await bot.server.wait_for(  # type: ignore[union-attr]
+    return await bot.server.wait_for(  # type: ignore[union-attr]
         "sendMessage", lambda c: int(c.params["chat_id"]) == USER_ID and c.time >= sent_after
     )
-    return str(call.params["text"])
+
+
+async def command(bot: RunningBot, text: str) -> str:
+    return str((await reply(bot, text)).params["text"])
+
+
+def button_labels(call: Call) -> list[str]:
+    markup = call.params.get("reply_markup") or {}
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
 
 
 def card_total(card: str) -> int:
@@ -123,3 +134,34 @@ async def test_other_scripts_find_people_and_countries(bot: RunningBot) -> None:
     assert "<b>China</b>" in china and "Hong Kong" not in china
     india = await command(bot, "/quote 印度")
     assert "India" in india and "Ireland" not in india
+
+
+async def test_words_find_the_statements_that_hold_them(bot: RunningBot) -> None:
+    chabahar = await command(bot, "/quote chabahar")
+    # The word's own statement comes first; its topic (connectivity) only widens the selection after it.
+    assert "port of Chabahar" in chabahar and "1 of 2" in chabahar
+    currencies = await command(bot, "/quote national currencies")
+    assert "trade in national currencies" in currencies
+
+
+async def test_a_speaker_and_a_subject_is_that_speakers_statements_on_it(bot: RunningBot) -> None:
+    modi = await command(bot, "/quote modi terrorism")
+    assert "<b>Narendra Modi</b>" in modi and "terrorism remained the gravest threat" in modi
+    lavrov = await command(bot, "/quote lavrov chabahar")
+    assert re.search(r"<b>Serge[yi] Lavrov</b>", lavrov) and "Chabahar" in lavrov and card_total(lavrov) == 1
+
+
+async def test_a_surname_two_people_share_offers_both_with_counts(bot: RunningBot) -> None:
+    sharif = await reply(bot, "/quote sharif")
+    assert "could mean several things" in sharif.params["text"]
+    labels = button_labels(sharif)
+    assert any(label.startswith("Nawaz Sharif") and label.endswith("· 1") for label in labels)
+    assert any(label.startswith("Shehbaz Sharif") and label.endswith("· 1") for label in labels)
+
+
+async def test_a_word_no_statement_holds_says_so_and_never_suggests_nothing(bot: RunningBot) -> None:
+    for query in ("/quote zanzibar", "/quote quokkas"):
+        answer = await reply(bot, query)
+        assert "Nothing in the corpus matches" in answer.params["text"] or "No exact match" in answer.params["text"]
+        assert " · #" not in answer.params["text"]  # no statement card
+        assert not any(label.endswith("· 0") for label in button_labels(answer))

@@ -264,3 +264,11 @@ async def test_file_stats_are_recorded_beside_the_hash_until_the_document_is_rep
     new = make_article("a.txt", "New text.")
     await store.apply(CorpusChange(parsed=[(new, [])], removed=[]))
     assert await store.known_documents() == {"a.txt": (new.content_hash, None)}
+
+
+def test_close_bm25_scores_put_the_newer_statement_first() -> None:
+    from bot.store.selections import close_scores_newest_first
+
+    scored = [(1, -10.0, "2020-01-01"), (2, -9.8, "2024-01-01"), (3, -5.0, "2025-01-01"), (4, -10.5, "")]
+    # 1, 2 and 4 score within a tenth of the best: newest first among them; 3 is clearly worse.
+    assert close_scores_newest_first(scored) == [2, 1, 4, 3]

@@ -1,0 +1,72 @@
+"""The queries behind a search's selection: words ranked by bm25, and a speaker's statements on a subject.
+
+`Store` (bot/store/reads.py) hands these out as methods; they live here to keep that module readable.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.store.connection import fetch_ids
+
+# A text search ranks this many of its matches, the most recently loaded: scoring all the matches of a
+# common word in a big corpus would cost a bm25 score for each of hundreds of thousands of rows.
+RANKED_MATCHES = 200
+# bm25 scores within this share of each other are equally good answers: the newer statement goes first.
+CLOSE_SCORES = 0.1
+_TAG_TABLES = {"topic": ("statement_topics", "topic"), "country": ("statement_countries", "country")}
+
+
+async def ids_by_text(db: aiosqlite.Connection, fts_query: str, limit: int, speaker_id: int | None = None) -> list[int]:
+    """Full-text matches (of one speaker's statements, with `speaker_id`): the best-ranked of the latest
+    RANKED_MATCHES first, newer first among close scores, then the rest newest first.
+
+    `fts_query` must already be a safe FTS5 expression. The matches are taken newest first (FTS5 walks its
+    index backwards and stops at `limit`), and only the first RANKED_MATCHES of them are scored.
+    """
+    of_speaker = "AND s.speaker_id = ?" if speaker_id is not None else ""
+    params: tuple[object, ...] = (fts_query, speaker_id) if speaker_id is not None else (fts_query,)
+    found = await fetch_ids(
+        db,
+        "SELECT f.rowid FROM statements_fts f JOIN statements s ON s.id = f.rowid "
+        f"WHERE statements_fts MATCH ? {of_speaker} ORDER BY f.rowid DESC LIMIT ?",
+        (*params, limit),
+    )
+    if len(found) <= 1:
+        return found
+    scored = await db.execute_fetchall(
+        "SELECT f.rowid, bm25(statements_fts), coalesce(s.date, '') FROM statements_fts f "
+        "JOIN statements s ON s.id = f.rowid "
+        f"WHERE statements_fts MATCH ? {of_speaker} AND f.rowid >= ?",
+        (*params, found[min(RANKED_MATCHES, len(found)) - 1]),
+    )
+    ranked = close_scores_newest_first([(row[0], float(row[1]), str(row[2])) for row in scored])
+    first = set(ranked)
+    return ranked + [statement_id for statement_id in found if statement_id not in first]
+
+
+def close_scores_newest_first(scored: list[tuple[int, float, str]]) -> list[int]:
+    """Ids by bm25 (lower is better), and within each run of scores close to its best, newest first."""
+    by_score = sorted(scored, key=lambda row: (row[1], -row[0]))
+    ordered: list[int] = []
+    group: list[tuple[int, float, str]] = []
+    for row in by_score:
+        if group and abs(row[1] - group[0][1]) > CLOSE_SCORES * abs(group[0][1]):
+            ordered += [i for i, _, _ in sorted(group, key=lambda r: (r[2], r[0]), reverse=True)]
+            group = []
+        group.append(row)
+    ordered += [i for i, _, _ in sorted(group, key=lambda r: (r[2], r[0]), reverse=True)]
+    return ordered
+
+
+async def ids_of_speaker_tagged(
+    db: aiosqlite.Connection, speaker_id: int, kind: str, value: str, limit: int
+) -> list[int]:
+    """One speaker's statements with a topic or country, newest first."""
+    table, column = _TAG_TABLES[kind]
+    return await fetch_ids(
+        db,
+        f"SELECT t.statement_id FROM {table} t JOIN statements s ON s.id = t.statement_id "
+        f"WHERE t.{column} = ? AND s.speaker_id = ? ORDER BY t.date DESC, t.statement_id DESC LIMIT ?",
+        (value, speaker_id, limit),
+    )
