@@ -99,25 +99,33 @@ async def load_and_export(folder: Path, parsed: list[tuple[object, list[object]]
         return [row async for row in export_rows(store)]
 
 
-def duplicate_rate(rows: list[dict]) -> tuple[float, int]:
-    """The share of statements whose speaker has another statement with the same words (case, punctuation
-    and spacing aside), or one whose words contain them all when both are at least eight words long."""
+def duplicate_rates(rows: list[dict]) -> dict[str, int]:
+    """Statements that repeat another of the same speaker, counted three ways:
+    - exact: the same words (case, punctuation and spacing aside);
+    - near: or one's words contain the other's, the shorter at least eight words and half the longer
+      ("the same or nearly the same text": what the load merges);
+    - contained: or any containment of at least eight words, however long the other (a stricter view:
+      a sentence quoted inside a longer statement).
+    """
     by_speaker: dict[object, list[tuple[str, ...]]] = defaultdict(list)
     for row in rows:
         if row["speaker_id"] is not None:
             by_speaker[row["speaker_id"]].append(tuple(_WORDS.findall(row["text"].casefold())))
-    duplicates = 0
+    counts = {"exact": 0, "near": 0, "contained": 0}
     for texts in by_speaker.values():
         seen: set[tuple[str, ...]] = set()
         for words in texts:
             if words in seen:
-                duplicates += 1
+                counts["exact"] += 1
             seen.add(words)
-        long = [(" ".join(w), w) for w in seen if len(w) >= 8]
+        long = [(" " + " ".join(w) + " ", w) for w in seen if len(w) >= 8]
         for text, words in long:
-            if any(other != words and len(other) > len(words) and text in joined for joined, other in long):
-                duplicates += 1
-    return duplicates / max(1, len(rows)), duplicates
+            inside = [other for joined, other in long if len(other) > len(words) and text in joined]
+            counts["contained"] += bool(inside)
+            counts["near"] += any(2 * len(words) >= len(other) for other in inside)
+    counts["near"] += counts["exact"]
+    counts["contained"] += counts["exact"]
+    return counts
 
 
 def score(rows: list[dict], verbose: bool, sets: tuple[str, ...]) -> str:
@@ -148,10 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     for group, sets in SCORED_GROUPS.items():
         print(f"== {group}: {', '.join(sets)}")
         print(score(rows, args.verbose, sets).rstrip())
-    rate, duplicates = duplicate_rate(rows)
     speakers = len({row["speaker_id"] for row in rows if row["speaker_id"] is not None})
     print(f"{len(parsed)} articles, {len(rows)} statements, {speakers} speakers")
-    print(f"duplicates with the same speaker: {duplicates} ({100 * rate:.2f}%)")
+    for name, count in duplicate_rates(rows).items():
+        print(f"duplicates with the same speaker ({name}): {count} ({100 * count / max(1, len(rows)):.2f}%)")
     return 0
 
 

@@ -85,11 +85,18 @@ def source_view(source: SourceParagraph) -> str:
     article = ""
     if link_target(statement.url):
         article = f"\n{linked(statement.url, clip(statement.title or read_at_label(statement), 200))}"
-    return (
+    text = (
         f"{speaker_line(statement)}\n\n{paragraph}\n\n"
         f"<i>{meta}</i>{article}\n<code>paragraph {statement.paragraph + 1} of {source.paragraph_count} · "
         f"#{statement.id}</code>"
     )
+    if source.also_in:
+        lines = [
+            "· " + " · ".join(escape(part) for part in (other.outlet, human_date(other.date), other.doc) if part)
+            for other in source.also_in
+        ]
+        text = fit_lines(text, [f"\nAlso reported by {len(source.also_in)} more:", *lines])
+    return text
 
 
 def link_target(url: str | None) -> str | None:

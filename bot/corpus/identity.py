@@ -62,6 +62,8 @@ class SpeakerDirectory:
         self._by_word: dict[str, set[int]] = {}
         self._next_id = 1
         self.renamed: set[int] = set()
+        # Parts of names ("Zhang") that joined a person, by alias key: see `reconsider_parts`.
+        self._part_joins: dict[str, tuple[str, str, int]] = {}
         # Reference data (seeds/people.csv): any name of a known person, by alias key, is that person.
         self._anchors: dict[str, str] = {}
         for canonical, names in people:
@@ -124,18 +126,47 @@ class SpeakerDirectory:
             if wider and not narrower:
                 chosen = wider[0] if len(wider) == 1 else self._dominant(wider)
                 if chosen is not None:
+                    self._part_joins[key] = (name, kind, chosen.id)
                     return self._remember(chosen, name)
             if len(narrower) == 1 and not wider and self._widest_of_its_words(narrower[0]):
                 speaker = narrower[0]
+                old_key = alias_key(speaker.name)
                 speaker.aliases.add(speaker.name)
                 speaker.name = display_name(name)
                 self._index(speaker)
+                # "Zhang" was this person only while nobody else was called Zhang; from now on it is decided
+                # afresh each time it is met, so a later Zhang Ming can make it ambiguous.
+                if self._by_alias.get(old_key) == speaker.id:
+                    del self._by_alias[old_key]
                 self._remember(speaker, name)
                 self.renamed.add(speaker.id)
                 return speaker
         speaker = Speaker(self._next_id, display_name(name), kind, {name} - {display_name(name)})
         self._add(speaker)
         return speaker
+
+    def reconsider_parts(self) -> dict[str, Speaker]:
+        """Parts of names that joined someone before a namesake was met, and whom they mean now.
+
+        "Zhang" met while Zhang Haizhou was the only Zhang joined him; once Zhang Ming is met in the same
+        load, "Zhang" fits two people and stays on its own. Returns, by alias key, the speaker each such
+        name now means; the load moves those statements there.
+        """
+        moved: dict[str, Speaker] = {}
+        for key, (name, kind, joined) in self._part_joins.items():
+            words = name_words(name)
+            wider = [self._by_id[i] for i in self._containing(words) if words < self._words[i]]
+            chosen = wider[0] if len(wider) == 1 else self._dominant(wider)
+            if chosen is not None and chosen.id == joined:
+                continue
+            before = self._by_id[joined]
+            before.aliases = {alias for alias in before.aliases if alias_key(alias) != key}
+            if chosen is None:
+                chosen = Speaker(self._next_id, display_name(name), kind)
+                self._add(chosen)
+            moved[key] = chosen
+        self._part_joins.clear()
+        return moved
 
     @staticmethod
     def _dominant(people: list[Speaker]) -> Speaker | None:
@@ -173,15 +204,23 @@ class SpeakerDirectory:
     def _remember(self, speaker: Speaker, alias: str) -> Speaker:
         if alias != speaker.name:
             speaker.aliases.add(alias)
-        self._by_alias[alias_key(alias)] = speaker.id
+        if self._binds(speaker, alias):
+            self._by_alias[alias_key(alias)] = speaker.id
         return speaker
+
+    def _binds(self, speaker: Speaker, alias: str) -> bool:
+        """Whether meeting `alias` again means this speaker outright: not when it is only a part of their
+        name (a surname), which could fit someone met later as well."""
+        words = name_words(alias)
+        return not (words and speaker.id in self._words and words < self._words[speaker.id])
 
     def _add(self, speaker: Speaker) -> None:
         self._by_id[speaker.id] = speaker
         self._next_id = max(self._next_id, speaker.id + 1)
         self._index(speaker)
         for alias in (speaker.name, *speaker.aliases):
-            self._by_alias.setdefault(alias_key(alias), speaker.id)
+            if self._binds(speaker, alias):
+                self._by_alias.setdefault(alias_key(alias), speaker.id)
 
 
 def alias_key(name: str) -> str:

@@ -76,6 +76,12 @@ def display_name(name: str) -> str:
         words = words[:-2]
     lowered = [w.strip(".,").lower() for w in words]
     if "of" in lowered:
+        # An institution's press service speaks for it ("service of the SCO Secretariat"); a person's press
+        # service is not that person, so it stays whole.
+        of = lowered.index("of")
+        rest = words[of + 1 :][1:] if lowered[of + 1 : of + 2] == ["the"] else words[of + 1 :]
+        if set(lowered[:of]) <= {"press", "service"} and rest and not looks_like_person(" ".join(rest)):
+            return " ".join(rest)
         return " ".join(words)
     # The words after the last title, when they are a capitalised name: the role goes, the name stays.
     last_title = max((i for i, w in enumerate(lowered) if w in TITLE_WORDS), default=-1)

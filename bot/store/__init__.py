@@ -25,6 +25,7 @@ from bot.store.records import (
     KnownDocument,
     NamedCount,
     SourceParagraph,
+    SourceRef,
     SpeakerNames,
     StoredStatement,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "MembershipEvent",
     "NamedCount",
     "SourceParagraph",
+    "SourceRef",
     "SpeakerNames",
     "Store",
     "StoredStatement",

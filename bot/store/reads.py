@@ -26,17 +26,22 @@ from bot.store.records import (
     KnownDocument,
     NamedCount,
     SourceParagraph,
+    SourceRef,
     SpeakerNames,
     StoredStatement,
 )
 
-# The columns `_stored_statement` reads, in its order.
+# The columns `_stored_statement` reads, in its order. A statement's sources are its own document first,
+# then the others that report it by date; unit separators keep any file name whole.
 _STATEMENT_COLUMNS = """
     s.id, s.text, s.kind, s.cue, s.speaker_id, sp.name, sp.kind, s.speaker_role, s.date,
     coalesce(d.outlet, src.outlet), d.name, s.paragraph,
     (SELECT group_concat(topic, '|') FROM statement_topics WHERE statement_id = s.id),
     (SELECT group_concat(country, '|') FROM statement_countries WHERE statement_id = s.id),
-    src.url, src.title, src.outlet
+    src.url, src.title, src.outlet,
+    (SELECT group_concat(name, char(31)) FROM (
+        SELECT DISTINCT od.name FROM statement_sources ss JOIN documents od ON od.id = ss.document_id
+        WHERE ss.statement_id = s.id AND ss.document_id != s.document_id ORDER BY od.date, od.name))
 """
 _STATEMENTS_FROM = """
     FROM statements s
@@ -44,6 +49,10 @@ _STATEMENTS_FROM = """
     LEFT JOIN speakers sp ON sp.id = s.speaker_id
     LEFT JOIN sources src ON src.document = d.name
 """
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _stored_statement(row: Sequence[Any]) -> StoredStatement:
@@ -65,6 +74,7 @@ def _stored_statement(row: Sequence[Any]) -> StoredStatement:
         url=row[14],
         title=row[15],
         site=row[16],
+        sources=(row[10], *(row[17].split("\x1f") if row[17] else ())),
     )
 
 
@@ -258,7 +268,16 @@ class Store:
             self._db, "SELECT paragraphs, place FROM documents WHERE name = ?", (statement.doc,)
         )
         paragraphs = json.loads(paragraphs_json)
-        return SourceParagraph(statement, paragraphs[statement.paragraph], len(paragraphs), place)
+        others = await self._db.execute_fetchall(
+            "SELECT DISTINCT d.name, d.outlet, d.date FROM statement_sources ss JOIN documents d "
+            "ON d.id = ss.document_id WHERE ss.statement_id = ? AND d.name != ? ORDER BY d.date, d.name",
+            (statement_id, statement.doc),
+        )
+        also = tuple(
+            SourceRef(str(name), _text(outlet), date.fromisoformat(day) if isinstance(day, str) else None)
+            for name, outlet, day in others
+        )
+        return SourceParagraph(statement, paragraphs[statement.paragraph], len(paragraphs), place, also)
 
     async def speaker_names(self, ids: Iterable[int] | None = None) -> list[SpeakerNames]:
         """The speakers with statements, the most quoted first; with `ids`, only those of them."""

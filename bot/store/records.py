@@ -37,11 +37,22 @@ class StoredStatement:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Another article that reports a statement."""
+
+    doc: str
+    outlet: str | None
+    date: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class SourceParagraph:
     statement: StoredStatement
     paragraph_text: str
     paragraph_count: int
     place: str | None
+    # The other articles that report the same statement, oldest first.
+    also_in: tuple[SourceRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

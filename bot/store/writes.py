@@ -8,6 +8,7 @@ and recorded file stat, is read back here too: it decides what the next load par
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +28,9 @@ from bot.store.versions import bump_version
 PARTIAL_DIRECTORY_NAMES = 1000
 # Rows per executemany in a load: big enough to amortise the call, small enough to keep memory flat.
 _ROWS_PER_CALL = 20_000
+_WORDS = re.compile(r"[^\W_]+")
+# Statements this many words long that begin or end alike are one statement cut differently (see _KnownTexts).
+REPRINT_WORDS = 8
 
 
 @dataclass(slots=True)
@@ -35,6 +39,7 @@ class _Rows:
     statements: list[tuple[object, ...]] = field(default_factory=list)
     topics: list[tuple[object, ...]] = field(default_factory=list)
     countries: list[tuple[object, ...]] = field(default_factory=list)
+    sources: list[tuple[object, ...]] = field(default_factory=list)
 
 
 # Files the speakers selected by a WHERE on `s` under their terms (bot/speaker_terms.py); so does migration 5.
@@ -80,6 +85,7 @@ async def apply(db: aiosqlite.Connection, change: CorpusChange) -> None:
         # Only speakers who lose or gain statements can lose their role or their last statement, and
         # only the topics and countries of statements that go or come change their counts.
         delta = await _delta_of_documents(db, gone)
+        await _keep_reprinted(db, gone)
         await db.executemany("DELETE FROM documents WHERE name = ?", [(name,) for name in gone])
         directory = await _directory(db, change.parsed, change.people)
         known_ids = {speaker.id for speaker in directory}
@@ -87,6 +93,81 @@ async def apply(db: aiosqlite.Connection, change: CorpusChange) -> None:
         directory.settle_names()
         await _save_speakers(db, directory, known_ids, delta.speakers)
         await bump_version(db, delta)
+
+
+def text_key(text: str) -> str:
+    """The words of a statement, folded: reprints differ in quotes, case, punctuation and spacing only."""
+    return " ".join(_WORDS.findall(text.casefold()))
+
+
+async def _keep_reprinted(db: aiosqlite.Connection, gone: list[str]) -> None:
+    """Statements whose first source goes but which other articles also report move to one of those."""
+    if not gone:
+        return
+    gone_ids = "SELECT id FROM documents WHERE name IN (SELECT value FROM json_each(?))"
+    other_sources = (
+        f"FROM statement_sources ss WHERE ss.statement_id = statements.id AND ss.document_id NOT IN ({gone_ids})"
+    )
+    await db.execute(
+        "UPDATE statements SET (document_id, paragraph) = "
+        f"(SELECT ss.document_id, ss.paragraph {other_sources} ORDER BY ss.document_id, ss.paragraph LIMIT 1) "
+        f"WHERE document_id IN ({gone_ids}) AND EXISTS (SELECT 1 {other_sources})",
+        (json.dumps(gone),) * 3,
+    )
+
+
+class _KnownTexts:
+    """Each speaker's statements by their words, to tell a reprint from a new statement.
+
+    A reprint has the same words, or nearly: outlets cut a quotation at different places, so statements of
+    at least REPRINT_WORDS words that begin or end with the same REPRINT_WORDS words, the shorter at least
+    half the longer, are one statement too.
+    """
+
+    def __init__(self) -> None:
+        self._exact: dict[tuple[int, str], int] = {}
+        self._ends: dict[tuple[int, str, str], tuple[int, int, tuple[int, int]]] = {}
+
+    def find(self, speaker_id: int, key: str, place: tuple[int, int]) -> int | None:
+        """The statement `key` reprints, if any; `place` is the (document, paragraph) it was met in."""
+        found = self._exact.get((speaker_id, key))
+        if found is not None:
+            return found
+        length = key.count(" ") + 1
+        for end in _ends(key):
+            near = self._ends.get((speaker_id, *end))
+            # Within one article, statements of two paragraphs that start alike are two things said.
+            other_place = near is not None and (near[2][0] != place[0] or near[2] == place)
+            if near is not None and other_place and min(length, near[1]) * 2 >= max(length, near[1]):
+                return near[0]
+        return None
+
+    def add(self, speaker_id: int, key: str, statement_id: int, place: tuple[int, int]) -> None:
+        self._exact.setdefault((speaker_id, key), statement_id)
+        for end in _ends(key):
+            self._ends.setdefault((speaker_id, *end), (statement_id, key.count(" ") + 1, place))
+
+
+def _ends(key: str) -> list[tuple[str, str]]:
+    words = key.split()
+    if len(words) < REPRINT_WORDS:
+        return []
+    return [("^", " ".join(words[:REPRINT_WORDS])), ("$", " ".join(words[-REPRINT_WORDS:]))]
+
+
+async def _known_texts(db: aiosqlite.Connection, speaker_ids: set[int]) -> _KnownTexts:
+    """The statements already stored for these speakers: what a reprint joins."""
+    known = _KnownTexts()
+    if not speaker_ids:
+        return known
+    rows = await db.execute_fetchall(
+        "SELECT speaker_id, text_key, id, document_id, paragraph FROM statements WHERE text_key IS NOT NULL "
+        "AND speaker_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        (json.dumps(sorted(speaker_ids)),),
+    )
+    for speaker_id, key, statement_id, document_id, paragraph in rows:
+        known.add(speaker_id, key, statement_id, (document_id, paragraph))
+    return known
 
 
 async def _delta_of_documents(db: aiosqlite.Connection, names: list[str]) -> CorpusDelta:
@@ -167,7 +248,19 @@ async def _insert_articles(
     statement_id = await fetch_scalar(db, "SELECT coalesce(max(id), 0) FROM statements")
     assert isinstance(document_id, int) and isinstance(statement_id, int)
     rows = _Rows()
-    for article, statements in parsed:
+    # The same speaker's same words, reported again, is one statement with one more source.
+    known_texts = await _known_texts(db, {speaker.id for speaker in directory})
+    # Every name first, so a surname met before its namesakes is judged against all of this load's people.
+    speakers = [
+        [directory.resolve(s.speaker, s.speaker_type) if s.speaker else None for s in statements]
+        for _, statements in parsed
+    ]
+    moved = directory.reconsider_parts()
+    for (_, statements), resolved in zip(parsed, speakers, strict=True):
+        for index, statement in enumerate(statements):
+            if statement.speaker and moved and alias_key(statement.speaker) in moved:
+                resolved[index] = moved[alias_key(statement.speaker)]
+    for (article, statements), resolved in zip(parsed, speakers, strict=True):
         document_id += 1
         rows.documents.append(
             (
@@ -180,12 +273,21 @@ async def _insert_articles(
                 json.dumps(article.paragraphs, ensure_ascii=False),
             )
         )
-        for statement in statements:
-            statement_id += 1
+        for statement, speaker in zip(statements, resolved, strict=True):
             speaker_id = None
-            if statement.speaker:
-                speaker_id = directory.resolve(statement.speaker, statement.speaker_type).id
+            if speaker is not None:
+                speaker_id = speaker.id
                 delta.speakers.add(speaker_id)
+            key = text_key(statement.text) if speaker_id is not None else None
+            place = (document_id, statement.paragraph)
+            reprinted = known_texts.find(speaker_id, key, place) if speaker_id is not None and key else None
+            if reprinted is not None:
+                rows.sources.append((reprinted, document_id, statement.paragraph))
+                continue
+            statement_id += 1
+            if speaker_id is not None and key:
+                known_texts.add(speaker_id, key, statement_id, place)
+            rows.sources.append((statement_id, document_id, statement.paragraph))
             delta.topics.update(statement.topics)
             delta.countries.update(statement.countries)
             day = statement.date.isoformat() if statement.date else None
@@ -200,6 +302,7 @@ async def _insert_articles(
                     statement.cue,
                     statement.text,
                     day,
+                    key,
                 )
             )
             rows.topics += [(statement_id, topic, day) for topic in dict.fromkeys(statement.topics)]
@@ -216,9 +319,13 @@ async def _write_rows(db: aiosqlite.Connection, rows: _Rows) -> None:
         rows.documents,
     )
     await db.executemany(
-        "INSERT INTO statements (id, document_id, paragraph, speaker_id, speaker_role, kind, cue, text, date) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO statements (id, document_id, paragraph, speaker_id, speaker_role, kind, cue, text, date, "
+        "text_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows.statements,
+    )
+    await db.executemany(
+        "INSERT OR IGNORE INTO statement_sources (statement_id, document_id, paragraph) VALUES (?, ?, ?)",
+        rows.sources,
     )
     await db.executemany(
         "INSERT OR IGNORE INTO statement_topics (statement_id, topic, date) VALUES (?, ?, ?)", rows.topics

@@ -51,6 +51,11 @@ ARTICLES = {
         "isolate his country.\n\n"
         "Raeisi said the summit in Astana was a turning point.\n"
     ),
+    # A reprint of a1's first statement by another outlet: one statement with two sources.
+    "a6.txt": (
+        " date 2024-03-03 ASTANA, March 3. /Steppe Daily/. Russian Foreign Minister Sergey Lavrov said the bloc "
+        "would expand trade in national currencies, a day after talks in Moscow.\n"
+    ),
     "a5.txt": (
         " date 2024-10-20 BEIJING, October 20. /Example Wire/. Chinese President Xi Jinping said China and India "
         "should settle their border talks through dialogue.\n"
@@ -165,3 +170,14 @@ async def test_a_word_no_statement_holds_says_so_and_never_suggests_nothing(bot:
         assert "Nothing in the corpus matches" in answer.params["text"] or "No exact match" in answer.params["text"]
         assert " · #" not in answer.params["text"]  # no statement card
         assert not any(label.endswith("· 0") for label in button_labels(answer))
+
+
+async def test_a_reprinted_statement_is_one_statement_with_every_source(bot: RunningBot) -> None:
+    currencies = await command(bot, "/quote national currencies")
+    assert card_total(currencies) == 1
+    statement_id = re.search(r"#(\d+)</code>", currencies).group(1)  # type: ignore[union-attr]
+    source = await command(bot, f"/source {statement_id}")
+    assert "a1.txt" in source and "Also reported by 1 more" in source
+    assert "Steppe Daily" in source and "3 Mar 2024" in source and "a6.txt" in source
+    speakers = await command(bot, "/speakers")
+    assert re.search(r"Serge[yi] Lavrov.* · 3\n", speakers)  # counted once

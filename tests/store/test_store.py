@@ -272,3 +272,30 @@ def test_close_bm25_scores_put_the_newer_statement_first() -> None:
     scored = [(1, -10.0, "2020-01-01"), (2, -9.8, "2024-01-01"), (3, -5.0, "2025-01-01"), (4, -10.5, "")]
     # 1, 2 and 4 score within a tenth of the best: newest first among them; 3 is clearly worse.
     assert close_scores_newest_first(scored) == [2, 1, 4, 3]
+
+
+async def test_a_reprint_is_one_statement_and_outlives_its_first_source(store: Store) -> None:
+    from tests.auxil.corpus import article, statement
+
+    first = article("first.txt", date(2024, 3, 2), "Ann Lee said trade in national currencies keeps growing.")
+    again = article("again.txt", date(2024, 3, 3), "Ann Lee said so.", outlet="Steppe Daily")
+    said = "trade in national currencies keeps growing"
+    await store.apply(
+        CorpusChange(
+            parsed=[
+                (first, [statement(first, "Ann Lee", said)]),
+                (again, [statement(again, "Ann Lee", "“Trade in national currencies keeps growing,”")]),
+            ],
+            removed=[],
+        )
+    )
+    assert (await store.counts()).statements == 1
+    [only] = await store.statements(await store.ids_by_date())
+    assert only.sources == ("first.txt", "again.txt")
+    source = await store.source(only.id)
+    assert source is not None and [(s.doc, s.outlet) for s in source.also_in] == [("again.txt", "Steppe Daily")]
+    await store.apply(CorpusChange(parsed=[], removed=["first.txt"]))
+    [kept] = await store.statements(await store.ids_by_date())
+    assert kept.id == only.id and kept.doc == "again.txt" and kept.sources == ("again.txt",)
+    await store.apply(CorpusChange(parsed=[], removed=["again.txt"]))
+    assert (await store.counts()).statements == 0
