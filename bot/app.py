@@ -166,6 +166,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(_PressWithoutData(quote.on_unknown_button))
     application.add_handler(CallbackQueryHandler(quote.on_card_button, pattern=rf"^q\|{key}\|{page}$"))
     application.add_handler(CallbackQueryHandler(quote.on_source_button, pattern=r"^src\|[0-9]{1,18}$"))
+    application.add_handler(CallbackQueryHandler(quote.on_export_button, pattern=rf"^exp\|{key}$"))
     application.add_handler(CallbackQueryHandler(quote.on_random_button, pattern=r"^rnd$"))
     application.add_handler(CallbackQueryHandler(timeline.on_timeline_button, pattern=rf"^tl\|{key}\|{page}$"))
     application.add_handler(CallbackQueryHandler(members.on_country_button, pattern=r"^mc\|[^|]{1,60}$"))

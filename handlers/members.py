@@ -99,7 +99,12 @@ async def show_country(update: Update, context: BotContext, country: str) -> Non
         lines.append("Not an SCO member, observer or dialogue partner.")
     key = target_key(target)
     ids = await svc.searcher.ids(key) or []
-    lines.append(f"\n<b>{len(ids)} statement{'s' if len(ids) != 1 else ''} mention {escape(country)}</b>")
+    total = svc.searcher.total(key, len(ids))
+    many = total != 1
+    lines.append(
+        f"\n<b>{render.count_label(total, len(ids))} statement{'s' if many else ''} mention{'' if many else 's'} "
+        f"{escape(country)}</b>"
+    )
     lines += [render.statement_line(s) for s in await svc.store.statements(ids[:STATEMENT_PREVIEW])]
     keyboard = None
     if ids:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.search import Found, SelectionKey
+from bot.search.export import csv_bytes
 from handlers import render
 from handlers.common import command_query, parse_id, pressed, pressed_page, reply, show
 from handlers.context import BotContext
@@ -81,8 +83,41 @@ async def show_card(update: Update, context: BotContext, key: SelectionKey, posi
     if statement is None:
         await show(update, EXPIRED)
         return
-    text = render.statement_card(statement, position, len(ids))
+    label = render.count_label(svc.searcher.total(key, len(ids)), len(ids))
+    text = render.statement_card(statement, position, len(ids), label)
     await show(update, text, render.card_keyboard(key, position, len(ids), statement))
+
+
+# A CSV of this many statements is a few MB, well within what a bot may send.
+EXPORT_LIMIT = 20_000
+
+
+async def on_export_button(update: Update, context: BotContext) -> None:
+    """Callback data "exp|<selection key>": the selection as a CSV document, every statement up to EXPORT_LIMIT."""
+    query, (_, written) = pressed(update)
+    key = SelectionKey.parse(written)
+    svc = context.services
+    ids = await svc.searcher.all_ids(key) if key is not None else []
+    if key is None or not ids:
+        await query.answer(EXPIRED)
+        return
+    await query.answer("Preparing the CSV…")
+    title = svc.searcher.title(key)
+    exported = ids[:EXPORT_LIMIT]
+    caption = f"{len(exported):,} statements: {escape(render.clip(title, 200))}"
+    if len(ids) > len(exported):
+        caption = f"The first {len(exported):,} of {len(ids):,} statements: {escape(render.clip(title, 200))}"
+    message = update.effective_message
+    if message is None:
+        return
+    await message.reply_document(
+        document=await csv_bytes(svc.store, exported), filename=export_filename(title), caption=caption
+    )
+
+
+def export_filename(title: str) -> str:
+    slug = "-".join(re.findall(r"[^\W_]+", title.casefold()))[:60] or "selection"
+    return f"scobot-{slug}.csv"
 
 
 async def on_card_button(update: Update, context: BotContext) -> None:

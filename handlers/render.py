@@ -50,7 +50,14 @@ def balance_quotes(text: str) -> str:
     return text
 
 
-def statement_card(statement: StoredStatement, position: int | None = None, total: int | None = None) -> str:
+def count_label(total: int | None, shown: int) -> str:
+    """A selection's size as the reply states it: exact, or "1,000+" when only a lower bound is known."""
+    return f"{total:,}" if total is not None else f"{shown:,}+"
+
+
+def statement_card(
+    statement: StoredStatement, position: int | None = None, total: int | None = None, total_label: str = ""
+) -> str:
     """One statement: the words, who said them, when and where it was reported."""
     lines = [speaker_line(statement), "", quoted(statement, CARD_TEXT_LIMIT), ""]
     outlet = linked(statement.url, statement.outlet) if statement.outlet else None
@@ -61,7 +68,7 @@ def statement_card(statement: StoredStatement, position: int | None = None, tota
         lines.append(escape(" · ".join(tags)))
     footer = f"#{statement.id}"
     if position is not None and total:
-        footer = f"{position + 1} of {total} · {footer}"
+        footer = f"{position + 1} of {total_label or total} · {footer}"
     lines.append(f"<code>{footer}</code>")
     return "\n".join(lines)
 
@@ -153,6 +160,8 @@ def card_keyboard(
             ]
         )
     actions = [InlineKeyboardButton("Source", callback_data=callback("src", statement.id))]
+    if key is not None and len(callback("exp", key).encode()) <= CALLBACK_DATA_LIMIT:
+        actions.append(InlineKeyboardButton("Export", callback_data=callback("exp", key)))
     by_speaker = SelectionKey.speaker(statement.speaker_id) if statement.speaker_id is not None else None
     if by_speaker is not None and key != by_speaker:
         surname = (statement.speaker or "").split()[-1] if statement.speaker else "speaker"

@@ -219,6 +219,19 @@ class Searcher:
                 return SelectionKey(key.kind, name)
         return key
 
+    def total(self, key: SelectionKey, shown: int) -> int | None:
+        """How many statements a selection holds, when more than the `shown` ids read for paging; None when
+        only "at least `shown`" is known (a text search with RESULT_LIMIT matches or more)."""
+        key = self.named(key)
+        counted: Target | None = None
+        if key.kind == "s" and key.value.isdigit():
+            counted = self.index.speaker(int(key.value))
+        elif key.kind in ("t", "c"):
+            counted = (self.index.topics if key.kind == "t" else self.index.countries).get(key.value)
+        if counted is not None:
+            return max(counted.count, shown)
+        return shown if shown < RESULT_LIMIT else None
+
     def subject(self, key: SelectionKey) -> SelectionKey:
         """The topic or country a selection is about: its own key, or for words the one that widened them."""
         key = self.named(key)

@@ -119,33 +119,36 @@ async def _keep_reprinted(db: aiosqlite.Connection, gone: list[str]) -> None:
 class _KnownTexts:
     """Each speaker's statements by their words, to tell a reprint from a new statement.
 
-    A reprint has the same words, or nearly: outlets cut a quotation at different places, so statements of
-    at least REPRINT_WORDS words that begin or end with the same REPRINT_WORDS words, the shorter at least
-    half the longer, are one statement too.
+    A reprint has the same words, or nearly: outlets cut a quotation at different places, so a statement of
+    at least REPRINT_WORDS words whose words run inside another's, beginning or ending alike and at least
+    half as long, is that statement too. Two that differ in a word ("plan 1", "plan 2") stay two.
     """
 
     def __init__(self) -> None:
         self._exact: dict[tuple[int, str], int] = {}
-        self._ends: dict[tuple[int, str, str], tuple[int, int, tuple[int, int]]] = {}
+        self._ends: dict[tuple[int, str, str], tuple[int, str, tuple[int, int]]] = {}
 
     def find(self, speaker_id: int, key: str, place: tuple[int, int]) -> int | None:
         """The statement `key` reprints, if any; `place` is the (document, paragraph) it was met in."""
         found = self._exact.get((speaker_id, key))
         if found is not None:
             return found
-        length = key.count(" ") + 1
         for end in _ends(key):
             near = self._ends.get((speaker_id, *end))
+            if near is None:
+                continue
             # Within one article, statements of two paragraphs that start alike are two things said.
-            other_place = near is not None and (near[2][0] != place[0] or near[2] == place)
-            if near is not None and other_place and min(length, near[1]) * 2 >= max(length, near[1]):
+            other_place = near[2][0] != place[0] or near[2] == place
+            shorter, longer = sorted((key, near[1]), key=len)
+            inside = f" {shorter} " in f" {longer} " and 2 * (shorter.count(" ") + 1) >= longer.count(" ") + 1
+            if other_place and inside:
                 return near[0]
         return None
 
     def add(self, speaker_id: int, key: str, statement_id: int, place: tuple[int, int]) -> None:
         self._exact.setdefault((speaker_id, key), statement_id)
         for end in _ends(key):
-            self._ends.setdefault((speaker_id, *end), (statement_id, key.count(" ") + 1, place))
+            self._ends.setdefault((speaker_id, *end), (statement_id, key, place))
 
 
 def _ends(key: str) -> list[tuple[str, str]]:
