@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bot.corpus.members import load_members
 from bot.corpus.models import Article, Statement
-from bot.corpus.provenance import SOURCES_FILE, read_sources
 from bot.corpus.people import load_people
+from bot.corpus.provenance import SOURCES_FILE, read_sources
 from bot.corpus.topics import load_taxonomy
 from bot.loading.report import LoadReport
 from bot.loading.scanning import scan

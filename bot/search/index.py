@@ -234,6 +234,20 @@ class SearchIndex:
             return Resolution(query, close[:8])
         return Resolution(query, suggestions=tuple(ranked[:4]) if suggest else ())
 
+    def exact_speakers(self, text: str) -> Resolution:
+        """The speakers `text` names spelt exactly (a whole name or one of its words): no fuzzy pass, so a
+        query can be tried in several splits (speaker + subject) for the cost of a few lookups."""
+        folded = fold(text[:MAX_QUERY_CHARS])
+        scored = self._lists["speaker"].score(folded, exact_only=True) if folded else {}
+        ranked = sorted(
+            (Match(t, score) for t, score in scored.items() if score >= CONFIDENT and t.count > 0),
+            key=lambda m: (-m.score, -m.target.count, m.target.label, m.target.key),
+        )
+        if not ranked:
+            return Resolution(text)
+        top = ranked[0].score
+        return Resolution(text, tuple(m for m in ranked if m.score >= top - AMBIGUITY_BAND)[:8])
+
     def closest(self, query: str, limit: int = 4) -> list[Target]:
         """Whatever is nearest, however weak: what to suggest when nothing matched."""
         folded = fold(query[:MAX_QUERY_CHARS]) or " "

@@ -118,7 +118,7 @@ class Searcher:
                 return Found(Resolution(query, (Match(target, 100.0),)), key, self.title(key), tuple(ids))
         if resolution.ambiguous and all(m.target.kind == "speaker" for m in resolution.matches):
             return Found(resolution)
-        for plan in self._plans(query, wanted):
+        for plan in self._plans(query, wanted, resolution):
             text_key = self._remember_text(plan)
             found = await self.ids(text_key) if text_key else None
             if text_key and found:
@@ -132,19 +132,22 @@ class Searcher:
             suggestions = tuple(Match(t, 0.0) for t in closest)
         return Found(Resolution(query, suggestions=suggestions))
 
-    def _plans(self, query: str, kinds: tuple[TargetKind, ...]) -> list[TextPlan]:
+    def _plans(self, query: str, kinds: tuple[TargetKind, ...], resolution: Resolution) -> list[TextPlan]:
         """How the query's words can be read, the most specific first: a speaker and a subject, then words."""
         words = fold(query[:MAX_QUERY_CHARS]).split()
         plans: list[TextPlan] = []
         if "speaker" in kinds and len(words) > 1:
             for size in range(min(3, len(words) - 1), 0, -1):
                 for part, rest in ((words[:size], words[size:]), (words[-size:], words[:-size])):
-                    found = self.index.resolve(" ".join(part), ("speaker",), suggest=False)
+                    found = self.index.exact_speakers(" ".join(part))
                     speaker = found.best or dominant_speaker(found)
                     if speaker is not None and speaker.kind == "speaker":
                         subject = " ".join(rest)
                         plans.append(TextPlan(query, subject, speaker, self._widening(subject, kinds)))
-        plans.append(TextPlan(query, " ".join(words), None, self._widening(query, kinds)))
+        # The whole query's own resolution says which topic or country it names, if one.
+        whole = resolution.best
+        widen = whole if whole is not None and whole.kind in ("topic", "country") and whole.count > 0 else None
+        plans.append(TextPlan(query, " ".join(words), None, widen))
         return plans
 
     def _widening(self, text: str, kinds: tuple[TargetKind, ...]) -> Target | None:
