@@ -33,7 +33,7 @@ async def test_quote_shows_a_card_with_paging_source_and_more_by(chat: LocalChat
     card = await one(chat, "/quote norrov")
     assert "Vladimir Norov, SCO Secretary General" in card.text
     assert "1 of 2" in card.text
-    assert labels(card) == ["◀", "1/2", "▶", "Source"]
+    assert labels(card) == ["◀", "1/2", "▶", "Source", "Export"]
     [second] = await chat.press(card, 3)
     assert second.edited and "2 of 2" in second.text
     [source] = await chat.press(second, 4)
