@@ -8,7 +8,6 @@ and recorded file stat, is read back here too: it decides what the next load par
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ from bot.corpus.provenance import Source
 from bot.corpus.speaker_terms import KEY, lookup_terms
 from bot.store.connection import fetch_ids, fetch_scalar, only, transaction
 from bot.store.records import CorpusChange, CorpusDelta, FileStat, KnownDocument
+from bot.store.reprints import keep_reprinted, known_texts_of, text_key
 from bot.store.versions import bump_version
 
 # A load naming more speakers than this resolves them against every speaker rather than those filed
@@ -28,9 +28,6 @@ from bot.store.versions import bump_version
 PARTIAL_DIRECTORY_NAMES = 1000
 # Rows per executemany in a load: big enough to amortise the call, small enough to keep memory flat.
 _ROWS_PER_CALL = 20_000
-_WORDS = re.compile(r"[^\W_]+")
-# Statements this many words long that begin or end alike are one statement cut differently (see _KnownTexts).
-REPRINT_WORDS = 8
 
 
 @dataclass(slots=True)
@@ -85,7 +82,7 @@ async def apply(db: aiosqlite.Connection, change: CorpusChange) -> None:
         # Only speakers who lose or gain statements can lose their role or their last statement, and
         # only the topics and countries of statements that go or come change their counts.
         delta = await _delta_of_documents(db, gone)
-        await _keep_reprinted(db, gone)
+        await keep_reprinted(db, gone)
         await db.executemany("DELETE FROM documents WHERE name = ?", [(name,) for name in gone])
         directory = await _directory(db, change.parsed, change.people)
         known_ids = {speaker.id for speaker in directory}
@@ -93,84 +90,6 @@ async def apply(db: aiosqlite.Connection, change: CorpusChange) -> None:
         directory.settle_names()
         await _save_speakers(db, directory, known_ids, delta.speakers)
         await bump_version(db, delta)
-
-
-def text_key(text: str) -> str:
-    """The words of a statement, folded: reprints differ in quotes, case, punctuation and spacing only."""
-    return " ".join(_WORDS.findall(text.casefold()))
-
-
-async def _keep_reprinted(db: aiosqlite.Connection, gone: list[str]) -> None:
-    """Statements whose first source goes but which other articles also report move to one of those."""
-    if not gone:
-        return
-    gone_ids = "SELECT id FROM documents WHERE name IN (SELECT value FROM json_each(?))"
-    other_sources = (
-        f"FROM statement_sources ss WHERE ss.statement_id = statements.id AND ss.document_id NOT IN ({gone_ids})"
-    )
-    await db.execute(
-        "UPDATE statements SET (document_id, paragraph) = "
-        f"(SELECT ss.document_id, ss.paragraph {other_sources} ORDER BY ss.document_id, ss.paragraph LIMIT 1) "
-        f"WHERE document_id IN ({gone_ids}) AND EXISTS (SELECT 1 {other_sources})",
-        (json.dumps(gone),) * 3,
-    )
-
-
-class _KnownTexts:
-    """Each speaker's statements by their words, to tell a reprint from a new statement.
-
-    A reprint has the same words, or nearly: outlets cut a quotation at different places, so a statement of
-    at least REPRINT_WORDS words whose words run inside another's, beginning or ending alike and at least
-    half as long, is that statement too. Two that differ in a word ("plan 1", "plan 2") stay two.
-    """
-
-    def __init__(self) -> None:
-        self._exact: dict[tuple[int, str], int] = {}
-        self._ends: dict[tuple[int, str, str], tuple[int, str, tuple[int, int]]] = {}
-
-    def find(self, speaker_id: int, key: str, place: tuple[int, int]) -> int | None:
-        """The statement `key` reprints, if any; `place` is the (document, paragraph) it was met in."""
-        found = self._exact.get((speaker_id, key))
-        if found is not None:
-            return found
-        for end in _ends(key):
-            near = self._ends.get((speaker_id, *end))
-            if near is None:
-                continue
-            # Within one article, statements of two paragraphs that start alike are two things said.
-            other_place = near[2][0] != place[0] or near[2] == place
-            shorter, longer = sorted((key, near[1]), key=len)
-            inside = f" {shorter} " in f" {longer} " and 2 * (shorter.count(" ") + 1) >= longer.count(" ") + 1
-            if other_place and inside:
-                return near[0]
-        return None
-
-    def add(self, speaker_id: int, key: str, statement_id: int, place: tuple[int, int]) -> None:
-        self._exact.setdefault((speaker_id, key), statement_id)
-        for end in _ends(key):
-            self._ends.setdefault((speaker_id, *end), (statement_id, key, place))
-
-
-def _ends(key: str) -> list[tuple[str, str]]:
-    words = key.split()
-    if len(words) < REPRINT_WORDS:
-        return []
-    return [("^", " ".join(words[:REPRINT_WORDS])), ("$", " ".join(words[-REPRINT_WORDS:]))]
-
-
-async def _known_texts(db: aiosqlite.Connection, speaker_ids: set[int]) -> _KnownTexts:
-    """The statements already stored for these speakers: what a reprint joins."""
-    known = _KnownTexts()
-    if not speaker_ids:
-        return known
-    rows = await db.execute_fetchall(
-        "SELECT speaker_id, text_key, id, document_id, paragraph FROM statements WHERE text_key IS NOT NULL "
-        "AND speaker_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-        (json.dumps(sorted(speaker_ids)),),
-    )
-    for speaker_id, key, statement_id, document_id, paragraph in rows:
-        known.add(speaker_id, key, statement_id, (document_id, paragraph))
-    return known
 
 
 async def _delta_of_documents(db: aiosqlite.Connection, names: list[str]) -> CorpusDelta:
@@ -252,7 +171,7 @@ async def _insert_articles(
     assert isinstance(document_id, int) and isinstance(statement_id, int)
     rows = _Rows()
     # The same speaker's same words, reported again, is one statement with one more source.
-    known_texts = await _known_texts(db, {speaker.id for speaker in directory})
+    known_texts = await known_texts_of(db, {speaker.id for speaker in directory})
     # Every name first, so a surname met before its namesakes is judged against all of this load's people.
     speakers = [
         [directory.resolve(s.speaker, s.speaker_type) if s.speaker else None for s in statements]
