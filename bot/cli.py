@@ -234,10 +234,7 @@ async def _from_the_web(settings: Settings, urls: list[str] | None) -> bool:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    if not settings.database_path.is_file():
-        print(f"scobot: no database at {settings.database_path}; build it with `scobot load` first", file=sys.stderr)
-        return 2
-    return asyncio.run(_with_store(settings, lambda store: _write_export(store, " ".join(args.query), args.csv)))
+    return _with_store(settings, lambda store: _write_export(store, " ".join(args.query), args.csv))
 
 
 async def _write_export(store: Store, query: str, as_csv: bool) -> int:

@@ -144,5 +144,5 @@ def test_export_csv_and_a_query_export_what_quote_finds(workspace: Path, capsys:
 
 
 def test_export_without_a_database_says_how_to_build_one(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["export"]) == 2
+    assert main(["export"]) == 1
     assert "scobot load" in capsys.readouterr().err
