@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,6 +57,9 @@ def test_scobot_add_puts_a_page_into_the_corpus_with_its_source(
     assert main(["ask", "/quote temirova"]) == 0
     card = capsys.readouterr().out
     assert "Aruzhan Temirova" in card and "Steppe Herald · 3 Jul 2024" in card and "Read at Steppe Herald" in card
+    assert main(["export", "--json", "temirova"]) == 0
+    exported = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert exported and all((row["url"], row["title"]) == (url, SUMMIT.title) for row in exported)
 
     assert main(["add", url + "?utm_source=x"]) == 0
     assert "already there: " in capsys.readouterr().out

@@ -1,7 +1,8 @@
 """The corpus, or one selection of it, as rows for analysts: JSON Lines or CSV, with the same fields.
 
 The fields are a stable interface (the README lists them, and ../shared/eval/score_identity.py reads them):
-`doc` is the first source's file name and `sources` every article that reports the statement.
+`doc` is the first source's file name and `sources` every article that reports the statement; `url` and
+`title` are the first source's address and headline where `sources.csv` knows them, else null.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ FIELDS = (
     "text",
     "topics",
     "countries",
+    "url",
+    "title",
 )
 _PAGE = 2000
 # A list in one CSV cell: "; " never occurs inside a file, topic or country name.
@@ -52,6 +55,9 @@ def export_record(statement: StoredStatement) -> dict[str, object]:
         "text": statement.text,
         "topics": list(statement.topics),
         "countries": list(statement.countries),
+        # Where the first source came from (SEEDS_DIR/sources.csv); None for plain seed files.
+        "url": statement.url,
+        "title": statement.title,
     }
 
 
