@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Token
 
 from bot.corpus.cues import DOCUMENT_NOUNS, FEMALE_WORDS, GENERIC_LEADER_NOUNS, MALE_WORDS, ORG_NOUNS, ROLE_NOUNS
 from bot.corpus.models import SpeakerType
-from bot.corpus.speakers import Mention, describe, generic_org, noun_phrase, person_name, strip_titles, text_of
+from bot.corpus.name_phrases import generic_org, noun_phrase, person_name, strip_titles, text_of
+from bot.corpus.speakers import Mention, describe
 
 # How far back (in people mentioned, and in speakers heard) an antecedent is looked for.
 _WINDOW = 40

@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from bot.corpus.content import subject_of
+from bot.corpus.cue_verbs import subject_of
 from bot.corpus.cues import PROPOSAL_NOUNS
 
 # Verbs that announce a list of proposals; the object noun (PROPOSAL_NOUNS) says it is one.

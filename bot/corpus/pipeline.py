@@ -33,8 +33,8 @@ from bot.corpus.cues import (
 )
 from bot.corpus.lists import announces_points, opens_list_item
 from bot.corpus.models import PARAGRAPH_SEPARATOR, Article, Statement
+from bot.corpus.name_phrases import speaking_place
 from bot.corpus.nlp import load_nlp
-from bot.corpus.speakers import speaking_place
 from bot.corpus.topics import Taxonomy, load_taxonomy
 
 BATCH_SIZE = 32

@@ -8,8 +8,8 @@ from spacy.language import Language
 
 from bot.corpus.attribution import extract_attributions
 from bot.corpus.models import Article, Attribution
+from bot.corpus.name_phrases import clean_role
 from bot.corpus.reader import parse_article
-from bot.corpus.speakers import clean_role
 
 
 def extract(nlp: Language, text: str) -> list[Attribution]:
