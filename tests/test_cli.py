@@ -110,6 +110,8 @@ EXPORT_FIELDS = {
     "text",
     "topics",
     "countries",
+    "url",
+    "title",
 }
 
 
@@ -126,6 +128,7 @@ def test_export_writes_every_statement_with_the_contract_fields(
         assert row["doc"] == "good.txt" and row["sources"] == ["good.txt"]
         assert row["speaker"] == "Ann Lee" and isinstance(row["speaker_id"], int)
         assert row["date"] == "2024-07-04" and row["outlet"] == "Example Wire"
+        assert row["url"] is None and row["title"] is None  # a plain seed file: no sources.csv row
     assert rows[1]["countries"] == ["Kazakhstan"]
 
 
