@@ -30,8 +30,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.botapi.request import AiohttpRequest
 from bot.botapi.retry import RetryingRateLimiter
-from bot.botapi.transport import BotApiRequest
 from bot.config import Settings
 from bot.loading import Reloader
 from bot.loading.sources import WebSources
@@ -96,11 +96,11 @@ SHORT_DESCRIPTION = "Who said what about the SCO: quotes by speaker, topic and c
 def build_application(
     settings: Settings, store: Store, *, request: BaseRequest | None = None, updates_request: BaseRequest | None = None
 ) -> Application:
-    """The whole bot. `request` replaces HTTP (the local chat uses this); else `BotApiRequest` calls the Bot API."""
+    """The whole bot. `request` replaces HTTP (the local chat uses this); else `AiohttpRequest` calls the Bot API."""
     if request is None:
-        request = BotApiRequest(connections=BOT_API_CONNECTIONS, pool_timeout=POOL_WAIT_SECONDS)
+        request = AiohttpRequest(connections=BOT_API_CONNECTIONS, pool_timeout=POOL_WAIT_SECONDS)
         # getUpdates is one long poll at a time, on a connection of its own so replies never wait behind it.
-        updates_request = BotApiRequest(connections=1)
+        updates_request = AiohttpRequest(connections=1)
     builder = (
         ApplicationBuilder()
         .token(settings.token or "0:local")
