@@ -31,7 +31,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.botapi.request import AiohttpRequest
-from bot.botapi.retry import RetryingRateLimiter
+from bot.botapi.retry import PacedRateLimiter
 from bot.config import Settings
 from bot.loading import Reloader
 from bot.loading.sources import WebSources
@@ -114,9 +114,9 @@ def build_application(
                 allow_sending_without_reply=True,
             )
         )
-        # PTB paces all sends (30/s) and groups, not a private chat's one-a-second limit; replies owed to a
-        # busy private chat meet 429s, each waited out, and 3 retries lost some in the flood benchmark.
-        .rate_limiter(RetryingRateLimiter(max_retries=10))
+        # Each chat's replies are paced to its own limit before they share the overall 30 a second, so a
+        # flooding chat cannot crowd out the others and 429s are rare; those that come are retried 3 times.
+        .rate_limiter(PacedRateLimiter())
         .post_init(_post_init)
         .concurrent_updates(True)
         .request(request)

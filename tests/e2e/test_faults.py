@@ -17,6 +17,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.store import Store
+from handlers.errors import SORRY
 from tests.auxil import updates
 from tests.auxil.fake_bot_api import Call, FakeBotApi, FaultKind
 from tests.auxil.report import ReportLine
@@ -68,9 +69,8 @@ async def test_every_owed_reply_is_delivered_once_despite_send_faults(
     fake_api: FakeBotApi, app: Application, report_line: ReportLine
 ) -> None:
     chats = list(range(3001, 3031))
-    # A third of the chats meet no fault, a third one, a third two in a row; one meets a timeout.
+    # A third of the chats meet no fault, a third one, a third two in a row.
     plan = {chat: [TRANSIENT[(i + n) % len(TRANSIENT)] for n in range(i % 3)] for i, chat in enumerate(chats)}
-    plan[chats[1]] = [FaultKind.DELAY]
     ScriptedFaults(fake_api, "sendMessage", plan)
     for chat in chats:
         fake_api.push_update(updates.private_message("/quote norov", from_user=updates.user(chat)))
@@ -89,6 +89,23 @@ async def test_every_owed_reply_is_delivered_once_despite_send_faults(
         f"attempts {len(attempts)}, faults injected {sum(injected.values())} "
         f"({', '.join(f'{k}: {n}' for k, n in sorted(injected.items()))})",
     )
+
+
+async def test_a_reply_that_timed_out_unanswered_is_not_resent_and_the_user_hears_why(
+    fake_api: FakeBotApi, app: Application
+) -> None:
+    # Held past the read timeout: with the real Telegram the reply may have been delivered, so a resend could
+    # show it twice. The bot sends nothing more of it; the error handler's apology goes out instead.
+    chat = 3101
+    ScriptedFaults(fake_api, "sendMessage", {chat: [FaultKind.DELAY]})
+    fake_api.push_update(updates.private_message("/quote norov", from_user=updates.user(chat)))
+    apology = await fake_api.wait_for("sendMessage", _to(chat), timeout=DELIVERY_TIMEOUT)
+    await asyncio.sleep(1.0)  # a resend would come within the first retry pause
+
+    attempts = [c for c in fake_api.calls_to("sendMessage", include_failed=True) if _to(chat)(c)]
+    assert [c.fault for c in attempts] == [FaultKind.DELAY, None]
+    assert "Vladimir Norov" in attempts[0].params["text"]
+    assert apology.params["text"] == SORRY
 
 
 async def test_buttons_and_inline_answers_survive_random_faults(
