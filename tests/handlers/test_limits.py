@@ -70,6 +70,9 @@ async def app(fake_api: FakeBotApi, sample_store: Store, tmp_path: Path) -> Asyn
         yield application
 
 
+FLOODER_REPLIES = 20.0
+
+
 @pytest.mark.slow
 async def test_one_user_flooding_cannot_starve_another(
     fake_api: FakeBotApi, app: Application, report_line: ReportLine
@@ -88,9 +91,12 @@ async def test_one_user_flooding_cannot_starve_another(
 
     answer = await fake_api.wait_for("sendMessage", lambda c: int(c.params["chat_id"]) == 7002)
     inline = await fake_api.wait_for("answerInlineQuery")
-    await fake_api.wait_for("sendMessage", lambda c: "Member states" in c.params["text"])
-    await fake_api.wait_for("sendMessage", lambda c: "<b>Commands</b>" in c.params["text"])
-    await asyncio.sleep(0.5)
+    # The flooder's own eight replies go out about a second apart (Telegram's limit for one private chat).
+    await fake_api.wait_for("sendMessage", lambda c: "Member states" in c.params["text"], timeout=FLOODER_REPLIES)
+    await fake_api.wait_for("sendMessage", lambda c: "<b>Commands</b>" in c.params["text"], timeout=FLOODER_REPLIES)
+    for _ in range(5 + 1):  # the rest: the burst's answers and one polite warning, in whatever order
+        await fake_api.wait_for("sendMessage", lambda c: int(c.params["chat_id"]) == 7001, timeout=FLOODER_REPLIES)
+    await asyncio.sleep(1.5)  # one more reply, had the limit let it through, would be paced in by now
 
     texts = Counter(
         "slow" if c.params["text"].startswith("🐢") else "answer"
