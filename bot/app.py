@@ -96,7 +96,11 @@ SHORT_DESCRIPTION = "Who said what about the SCO: quotes by speaker, topic and c
 def build_application(
     settings: Settings, store: Store, *, request: BaseRequest | None = None, updates_request: BaseRequest | None = None
 ) -> Application:
-    """The whole bot. `request` replaces HTTP (the local chat uses this); else `AiohttpRequest` calls the Bot API."""
+    """The whole bot. `request` replaces HTTP (the local chat uses this); else `AiohttpRequest` calls the Bot API.
+
+    Flood control is for Telegram's limits: a `request` of the caller's own (the local chat) is not paced.
+    """
+    flood_control = request is None
     if request is None:
         request = AiohttpRequest(connections=BOT_API_CONNECTIONS, pool_timeout=POOL_WAIT_SECONDS)
         # getUpdates is one long poll at a time, on a connection of its own so replies never wait behind it.
@@ -114,15 +118,14 @@ def build_application(
                 allow_sending_without_reply=True,
             )
         )
-        # Each chat's replies are paced to its own limit before they share the overall 30 a second, so a
-        # flooding chat cannot crowd out the others and 429s are rare; those that come are retried 3 times.
-        .rate_limiter(PacedRateLimiter())
         .post_init(_post_init)
         .concurrent_updates(True)
         .request(request)
         .get_updates_request(updates_request or request)
     )
-    application = builder.build()
+    # Each chat's replies are paced to its own limit before they share the overall 30 a second, so a
+    # flooding chat cannot crowd out the others and 429s are rare; those that come are retried 3 times.
+    application: Application = builder.rate_limiter(PacedRateLimiter()).build() if flood_control else builder.build()
     searcher = Searcher(store)
     reloader = Reloader(settings.database_path, settings.seeds_dir, settings.spacy_model, searcher)
     application.bot_data[SERVICES_KEY] = Services(

@@ -10,13 +10,18 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from telegram.error import BadRequest, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
+from bot.app import build_application
 from bot.botapi.request import AiohttpRequest
 from bot.botapi.retry import Pace, PacedRateLimiter, delivers_a_message
+from bot.config import Settings
+from bot.serving.local import LocalChat
+from bot.store import Store
 from tests.auxil.fake_bot_api import FakeBotApi, FaultKind
 
 CHAT = 1001
@@ -167,3 +172,11 @@ def test_only_calls_that_deliver_a_message_count_as_sends() -> None:
     assert delivers_a_message("forwardMessages") and delivers_a_message("sendDocument")
     assert not delivers_a_message("sendChatAction")
     assert not delivers_a_message("editMessageText") and not delivers_a_message("answerCallbackQuery")
+
+
+async def test_the_bot_is_paced_and_the_local_chat_is_not(store: Store, tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, database_path=tmp_path / "scobot.db")  # type: ignore[call-arg]
+    assert isinstance(build_application(settings, store).bot.rate_limiter, PacedRateLimiter)
+    # A terminal has no flood limit: pacing it would only make the person at the keyboard wait.
+    local = LocalChat(settings, store)
+    assert local.application.bot.rate_limiter is None
