@@ -142,7 +142,9 @@ async def test_one_user_flooding_with_what_is_not_a_search_gets_one_warning_then
 
     answer = await fake_api.wait_for("sendMessage", lambda c: int(c.params["chat_id"]) == 7102)
     await fake_api.wait_for("getUpdates", lambda c: not fake_api.state.updates, timeout=10)
-    await asyncio.sleep(0.5)
+    for _ in range(5 + 1):  # the flooder's replies go out about a second apart (one private chat's limit)
+        await fake_api.wait_for("sendMessage", lambda c: int(c.params["chat_id"]) == 7101, timeout=FLOODER_REPLIES)
+    await asyncio.sleep(1.5)  # one more reply, had the budget let it through, would be paced in by now
 
     to_flooder = [c.params["text"] for c in fake_api.calls_to("sendMessage") if int(c.params["chat_id"]) == 7101]
     assert "Xi Jinping" in answer.params["text"]
