@@ -11,6 +11,7 @@ from spacy.language import Language
 from bot.corpus.nlp import load_nlp
 from bot.store import Store
 from tests.auxil.fake_bot_api import FakeBotApi, running_fake_bot_api
+from tests.auxil.news_site import NewsSite, running_news_site
 from tests.auxil.report import pytest_terminal_summary, report_line
 
 __all__ = ["pytest_terminal_summary", "report_line"]  # the counts section and its fixture, for every test
@@ -63,3 +64,10 @@ async def fake_api() -> AsyncIterator[FakeBotApi]:
     """A fake Telegram Bot API server on 127.0.0.1, owned by the test."""
     async with running_fake_bot_api() as server:
         yield server
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[NewsSite]:
+    """A news site the tests own on 127.0.0.1, serving pages and feeds they wrote themselves."""
+    async with running_news_site() as running:
+        yield running

@@ -20,19 +20,13 @@ from bot.store import Store
 from handlers.admin import ONLY_IN_PRIVATE
 from tests.auxil import updates
 from tests.auxil.fake_bot_api import Call, FakeBotApi
-from tests.auxil.news_site import RAIL, SITE_NAME, SUMMIT, WATER, NewsSite, running_news_site
+from tests.auxil.news_site import RAIL, SITE_NAME, SUMMIT, WATER, NewsSite
 from tests.auxil.running_bot import ADMIN_ID, bot_settings, running_bot
 
 pytestmark = pytest.mark.slow
 
 ADMIN = updates.user(ADMIN_ID, first_name="Olga", username="olga")
 STRANGER = updates.user(1001)
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[NewsSite]:
-    async with running_news_site() as running:
-        yield running
 
 
 @pytest.fixture

@@ -16,15 +16,9 @@ from bot.loading import load_corpus
 from bot.loading.adding import canonical_url, loaded_articles, outcome_lines
 from bot.loading.sources import WebSources
 from bot.store import Store
-from tests.auxil.news_site import MIRROR_PATH, RUSSIAN, SITE_NAME, SUMMIT, UNDATED, NewsSite, running_news_site
+from tests.auxil.news_site import MIRROR_PATH, RUSSIAN, SITE_NAME, SUMMIT, UNDATED, NewsSite
 
 TODAY = date(2026, 12, 1)
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[NewsSite]:
-    async with running_news_site() as running:
-        yield running
 
 
 @pytest.fixture

@@ -19,13 +19,7 @@ from bot.loading.feeds import (
 )
 from bot.loading.sources import WebSources
 from bot.store import Store
-from tests.auxil.news_site import FOOTBALL, RAIL, RUSSIAN, SUMMIT, UNDATED, WATER, NewsSite, Story, running_news_site
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[NewsSite]:
-    async with running_news_site() as running:
-        yield running
+from tests.auxil.news_site import FOOTBALL, RAIL, RUSSIAN, SUMMIT, UNDATED, WATER, NewsSite, Story
 
 
 @pytest.fixture

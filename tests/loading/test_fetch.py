@@ -9,15 +9,9 @@ import pytest
 
 from bot.loading import fetch as fetching
 from bot.loading.fetch import MAX_PAGE_BYTES, USER_AGENT, Fetcher, FetchError, HostPacer, is_public_address
-from tests.auxil.news_site import SUMMIT, NewsSite, running_news_site
+from tests.auxil.news_site import SUMMIT, NewsSite
 
 LOOPBACK = ipaddress.ip_address("127.0.0.1")
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[NewsSite]:
-    async with running_news_site() as running:
-        yield running
 
 
 @pytest.fixture
