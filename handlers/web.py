@@ -14,21 +14,19 @@ import secrets
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
 from bot.loading.adding import AddOutcome, loaded_articles, outcome_lines
 from bot.loading.feeds import RoundReport, status_lines
 from bot.loading.sources import MAX_URLS_PER_ADD
 from handlers import quote, render
-from handlers.admin import REFUSED, is_admin
+from handlers.admin import is_admin
 from handlers.common import pressed, reply
 from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)
 
 USAGE = "Usage: <code>/add https://example.org/news/article.html</code> (up to 10 links, separated by spaces)."
-PRIVATE_ONLY = "Please send /add in a private chat with me."
 NO_WEB = "Adding from the web is not available in this bot."
 OFFER_EXPIRED = "That offer has expired. Send the link again, please."
 # Offers waiting for their button, per chat; older ones are dropped beyond this.
@@ -52,14 +50,7 @@ def urls_of(message: Message | None) -> list[str]:
 
 
 async def add_command(update: Update, context: BotContext) -> None:
-    """/add URL...: fetch, save and load each page."""
-    if not is_admin(update, context):
-        await reply(update, REFUSED)
-        return
-    chat = update.effective_chat
-    if chat is None or chat.type != ChatType.PRIVATE:
-        await reply(update, PRIVATE_ONLY)
-        return
+    """/add URL...: fetch, save and load each page (the composition root lets only operators here)."""
     # The message itself, not the query: a query is cut at 200 characters, and links are often longer.
     urls = urls_of(update.effective_message)
     if not urls:
@@ -93,9 +84,6 @@ async def offer_url(update: Update, context: BotContext) -> None:
 async def on_add_button(update: Update, context: BotContext) -> None:
     """Callback data "add|<token>": the offered links, fetched and loaded."""
     query, (_, token) = pressed(update)
-    if not is_admin(update, context):
-        await query.answer(REFUSED, show_alert=True)
-        return
     offers = context.chat_data.get(OFFERS_KEY, {}) if context.chat_data is not None else {}
     urls = offers.pop(token, None)
     if not urls:
@@ -152,9 +140,6 @@ def _line_html(line: str) -> str:
 
 async def feeds_command(update: Update, context: BotContext) -> None:
     """/feeds: each feed's last poll, items added and last error."""
-    if not is_admin(update, context):
-        await reply(update, REFUSED)
-        return
     web = context.services.web
     if web is None:
         await reply(update, NO_WEB)
