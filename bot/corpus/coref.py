@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 
 from bot.corpus.cues import DOCUMENT_NOUNS, FEMALE_WORDS, GENERIC_LEADER_NOUNS, MALE_WORDS, ORG_NOUNS, ROLE_NOUNS
 from bot.corpus.models import SpeakerType
-from bot.corpus.name_phrases import generic_org, noun_phrase, person_name, strip_titles, text_of
+from bot.corpus.name_phrases import generic_org, noun_phrase, person_name, role_text, text_of
 from bot.corpus.speakers import Mention, describe
 
 # How far back (in people mentioned, and in speakers heard) an antecedent is looked for.
@@ -161,17 +161,17 @@ class Coreference:
         before = _title_before(phrase, words[0].i)
         role_tokens = [t for t in before if t.ent_type_ != "PERSON" or t.lower_.rstrip(".") in ROLE_NOUNS]
         role_words = {t.lemma_.lower().rstrip(".") for t in role_tokens if t.is_alpha or t.text.endswith(".")}
-        role = text_of(strip_titles(before)) or None
+        role = role_text(before)
         for child in root.children:
             if child.dep_ == "appos" and child.pos_ in {"NOUN", "PROPN"} and child.ent_type_ != "PERSON":
                 appos = noun_phrase(child)
                 role_words |= {t.lemma_.lower() for t in appos if t.is_alpha}
-                role = role or text_of(strip_titles(appos)) or None
+                role = role or role_text(appos)
         between = self.doc[min(root.head.i, root.i) + 1 : max(root.head.i, root.i)]
         if root.dep_ == "appos" and root.head.pos_ == "NOUN" and not any(t.dep_ == "cc" for t in between):
             head_phrase = noun_phrase(root.head)
             role_words |= {t.lemma_.lower() for t in head_phrase if t.is_alpha}
-            role = role or text_of(strip_titles(head_phrase)) or None
+            role = role or role_text(head_phrase)
         full = self.full_name(name)
         titles = {t.lower_ for t in phrase if t.i < words[0].i} | role_words
         if words[0].i > 0:

@@ -92,13 +92,17 @@ def _candidate(article: ParsedArticle, token: Token, sent: Span) -> tuple[Token,
         return (token, source, content, "according to") if content else None
     if not is_cue_verb(token) or _passive_participle(token) or _progressive(token) or _unrealized(token):
         return None
+    if token.dep_ == "acl" and token.tag_ == "VBN" and not any(c.dep_ == "dobj" for c in token.children):
+        return None  # "a group called X", "the text described as …": a participle that names, said by no one
     subject = subject_of(token)
     if subject is None or article.quote_of[subject.i] >= 0:
         return None
     content = content_of(token, subject) or parenthetical_content(token, subject)
     if not content:
         content = leading_content(token, subject, sent)
-    frame = set(range(subject.left_edge.i, subject.right_edge.i + 1)) | {token.i}
+    # A subject whose phrase holds the cue ("Schiff, …, called on …" parsed as a reduced relative, "one of
+    # those who …") keeps the cue's own words as content.
+    frame = set(range(subject.left_edge.i, subject.right_edge.i + 1)) - {t.i for t in token.subtree} | {token.i}
     content -= frame
     if not content and not _embedded(token):
         content = _quote_in_sentence(article, token, sent)

@@ -12,6 +12,8 @@ from spacy.tokens import Token
 
 from bot.corpus.cues import (
     CONTINUING_PARTICIPLES,
+    DOCUMENT_CUES,
+    DOCUMENT_NOUNS,
     NON_CUES,
     PHRASAL_CUES,
     REPORTING_PARTICIPLES,
@@ -68,6 +70,8 @@ def is_cue_verb(token: Token) -> bool:
         return phrasal_particle(token) is not None
     if lemma == "point":
         return phrasal_particle(token) is not None
+    if lemma in DOCUMENT_CUES:
+        return any(c.dep_ == "nsubj" and c.lemma_.lower() in DOCUMENT_NOUNS for c in token.children)
     return lemma in SPEECH_VERBS
 
 
@@ -128,6 +132,10 @@ def _surface_subject(verb: Token) -> Token | None:
     """When the parse gives the cue no subject, the noun phrase right before it ("…, the chief of the
     General Staff said") or, after a comma, right after it ("…, said President X")."""
     doc = verb.doc
+    if _hung_on_name(verb):
+        # "Adam Schiff, the top Democrat on the committee, called on …": a finite verb the parser hung on
+        # the name as a reduced relative; the name is its subject.
+        return verb.head
     i = verb.i - 1
     while i >= verb.sent.start and (doc[i].pos_ in {"ADV", "AUX", "PART"} or doc[i].dep_ == "neg"):
         if doc[i].tag_ == "TO":
@@ -140,15 +148,36 @@ def _surface_subject(verb: Token) -> Token | None:
         governor = top.head.head
         return None if top.dep_ == "pobj" and governor.pos_ in {"VERB", "AUX"} and governor.i < top.i else top
     before = doc[verb.i - 1] if verb.i > verb.sent.start else None
+    if before is not None and before.text == "," and _closes_appositive_name(before, verb):
+        # "A is the only B, Zamir Kabulov, director of C, told D": the parser hung the name on B and
+        # conjoined the cue to the clause; the name closed off by the comma is the speaker.
+        return before.head
     if before is not None and before.text == ",":
         for j in range(verb.i + 1, min(verb.i + 8, verb.sent.end)):
             if doc[j].ent_type_ == "PERSON":
                 while j + 1 < verb.sent.end and doc[j + 1].ent_type_ == "PERSON" and doc[j + 1].ent_iob_ == "I":
                     j += 1
                 return doc[j]
-            if doc[j].pos_ in {"VERB", "PUNCT"} and doc[j].text != "-":
-                break
+            if doc[j].pos_ in {"VERB", "PUNCT", "ADP"} and doc[j].text != "-":
+                break  # "…, called on President X to …": a name after a preposition is spoken to, not speaking
     return None
+
+
+def _closes_appositive_name(comma: Token, verb: Token) -> bool:
+    name = comma.head
+    return verb.dep_ == "conj" and name.dep_ == "appos" and name.ent_type_ == "PERSON" and name.i < comma.i
+
+
+def _hung_on_name(verb: Token) -> bool:
+    name = verb.head
+    return (
+        verb.dep_ == "acl"
+        and verb.tag_ == "VBD"
+        and name.pos_ == "PROPN"
+        and name.ent_type_ in {"PERSON", "ORG"}
+        and name.i < verb.i
+        and verb.doc[verb.i - 1].text == ","
+    )
 
 
 def _np_top(token: Token) -> Token:

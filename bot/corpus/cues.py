@@ -137,6 +137,19 @@ DOCUMENT_NOUNS: frozenset[str] = _lexicon(
     """
 )
 
+# Documents a speaker writes ("the Taliban's statement", "the minister's letter"): the possessor speaks.
+AUTHORED_DOCUMENTS: frozenset[str] = _lexicon(
+    """
+    statement communique communiqué letter message memo memorandum release
+    """
+)
+
+# Verbs that report speech only when a document is their subject (""…," read the statement").
+DOCUMENT_CUES: frozenset[str] = frozenset({"read"})
+
+# Nouns for the people who lead a body: "the Taliban leadership stated" is the Taliban speaking.
+LEADERSHIP_NOUNS: frozenset[str] = frozenset({"leadership"})
+
 # Journalists whose reporting is the outlet's own narration ("according to our correspondent").
 REPORTER_NOUNS: frozenset[str] = frozenset(
     {"reporter", "correspondent", "journalist", "newspaper", "agency", "outlet", "media", "report", "reports"}
@@ -212,8 +225,6 @@ CONTINUING_PARTICIPLES: frozenset[str] = frozenset(
         "point",
         "underline",
         "highlight",
-        "stating",
-        "state",
     }
 )
 

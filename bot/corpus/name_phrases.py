@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from bot.corpus.countries import capital_cities
+from bot.corpus.countries import canonical_country, capital_cities
 from bot.corpus.cues import (
     ORG_NOUNS,
     ROLE_NOUNS,
@@ -59,13 +59,34 @@ def strip_titles(words: list[Token]) -> list[Token]:
     while words and (
         words[0].lower_ in _TITLE_WORDS
         or words[0].lower_.rstrip(".") in ROLE_NOUNS
-        or words[0].dep_ in {"det", "poss", "case"}
+        or words[0].dep_ in {"det", "case"}
+        or (words[0].dep_ == "poss" and _more_words(words[1:]))
         or words[0].is_punct
     ):
         words = words[1:]
     while words and (words[-1].is_punct or words[-1].dep_ == "case"):
         words = words[:-1]
     return words
+
+
+def role_text(words: list[Token]) -> str | None:
+    """A title as the article gives it ("Director of the Second Asia Department", "President"): only
+    determiners, honorifics, a possessor and punctuation come off its edges, never the title's own noun."""
+    while words and (
+        words[0].lower_ in _TITLE_WORDS
+        or words[0].dep_ in {"det", "case"}
+        or (words[0].dep_ == "poss" and _more_words(words[1:]))
+        or words[0].is_punct
+    ):
+        words = words[1:]
+    while words and (words[-1].is_punct or words[-1].dep_ == "case"):
+        words = words[:-1]
+    return text_of(words) or None
+
+
+def _more_words(words: list[Token]) -> bool:
+    """A possessor is dropped from the name it qualifies ("China's Foreign Ministry"), never from itself."""
+    return any(w.dep_ != "case" and not w.is_punct for w in words)
 
 
 def person_name(words: list[Token]) -> list[Token]:
@@ -108,7 +129,14 @@ def unglue(words: list[Token]) -> list[Token]:
         or (rest[0].is_upper and len(rest[0]) > 2 and rest[0].ent_type_ in {"GPE", ""} and not rest[1].is_upper)
     ):
         rest = rest[1:]  # "Beijing Ali Khaji", "TEHRAN Ebrahim Raisi"
+    if len(rest) > 2 and _title_country(rest[0]):
+        rest = rest[1:]  # "President of Belarus Aleksandr Lukashenko": the title's country, then the name
     return rest or words
+
+
+def _title_country(token: Token) -> bool:
+    """The country that ends a title ("… of Belarus"), which NER glues to the front of the name after it."""
+    return token.i > 0 and token.doc[token.i - 1].lower_ == "of" and canonical_country(token.text) == token.text
 
 
 _ROLE_SUFFIXES = ("er", "or", "ist", "ary", "ent", "ee")

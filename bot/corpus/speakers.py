@@ -15,9 +15,11 @@ from spacy.tokens import Token
 
 from bot.corpus.cues import (
     ANONYMOUS_NOUNS,
+    AUTHORED_DOCUMENTS,
     COMMENTATOR_NOUNS,
     DOCUMENT_NOUNS,
     GROUP_NOUNS,
+    LEADERSHIP_NOUNS,
     ORG_NOUNS,
     PERSON_PRONOUNS,
     PLURAL_PRONOUNS,
@@ -33,6 +35,7 @@ from bot.corpus.name_phrases import (
     generic_org,
     noun_phrase,
     person_name,
+    role_text,
     speaking_place,
     strip_titles,
     text_of,
@@ -83,7 +86,7 @@ def describe(head: Token) -> Mention | None:
             inner = _named(person, noun_phrase(person))
             if inner is not None and inner.type == "person":
                 before = [t for t in phrase if t.i < person.left_edge.i and t.dep_ != "det"]
-                role = text_of(strip_titles(before)) or inner.role
+                role = role_text(before) or inner.role
                 return Mention("name", "person", inner.name, role, head, _words(before))
     named = _named(head, phrase)
     if named is not None:
@@ -105,6 +108,10 @@ def describe(head: Token) -> Mention | None:
         return _part_of(head)
     if lemma in ANONYMOUS_NOUNS or lower in ANONYMOUS_NOUNS:
         return Mention("anonymous", "unknown", None, None, head)
+    if lemma in LEADERSHIP_NOUNS:
+        owner = _proper_owner(head)
+        if owner is not None:
+            return owner
     if lemma in DOCUMENT_NOUNS:
         issuer = _issuer(head)
         if issuer is not None:
@@ -129,8 +136,21 @@ def describe(head: Token) -> Mention | None:
     return None
 
 
+def _proper_owner(head: Token) -> Mention | None:
+    """ "the Taliban leadership": the named body before the noun."""
+    owners = [c for c in head.children if c.dep_ in {"compound", "poss"} and c.pos_ == "PROPN"]
+    mention = describe(owners[-1]) if owners else None
+    return mention if mention is not None and mention.kind == "name" else None
+
+
 def _issuer(head: Token) -> Mention | None:
-    """ "a statement issued by the Foreign Office said": the body that issued the document speaks."""
+    """ "a statement issued by the Foreign Office said": the body that issued the document speaks; so does
+    the author of "the Taliban's statement"."""
+    if head.lemma_.lower() in AUTHORED_DOCUMENTS:
+        author = next((c for c in head.children if c.dep_ == "poss"), None)
+        mention = describe(author) if author is not None else None
+        if mention is not None and mention.kind in {"name", "org_noun", "role", "pronoun"}:
+            return mention
     for child in head.children:
         if child.dep_ != "acl":
             continue
@@ -219,7 +239,7 @@ def _named(head: Token, phrase: list[Token]) -> Mention | None:
             return None
         name = text_of(words)
         before = [t for t in phrase if t.i < words[0].i and t.dep_ != "det"]
-        role = text_of(strip_titles(before)) or None
+        role = role_text(before)
         if country := speaking_place(name):
             # NER often takes a capital for a person; used as a speaker it is its country.
             return Mention("name", "country", country, None, head)
@@ -231,7 +251,7 @@ def _named(head: Token, phrase: list[Token]) -> Mention | None:
             return None
         if len(ent) == 1 and ent.label_ == "ORG" and any(t.lower_ in ROLE_NOUNS and t.i < ent.start for t in phrase):
             # "Former IRGC chief Safavi": NER takes the name after a title for an organization.
-            role = text_of(strip_titles(before)) or None
+            role = role_text(before)
             return Mention("name", "person", ent.text, role, head, _words(before))
         org = text_of(strip_titles(phrase)) or name
         if generic_org(org):
@@ -252,7 +272,7 @@ def _named(head: Token, phrase: list[Token]) -> Mention | None:
                 return Mention("org_noun", "organization", name, None, head, _words(phrase))
             return Mention("name", "organization", name, None, head)
         before = [t for t in phrase if t.i < words[0].i]
-        return Mention("name", "person", text_of(words), text_of(strip_titles(before)) or None, head, _words(before))
+        return Mention("name", "person", text_of(words), role_text(before), head, _words(before))
     return None
 
 

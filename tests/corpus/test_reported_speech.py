@@ -173,3 +173,13 @@ def test_a_day_after_called_is_not_the_particle_of_called_on(nlp: Language) -> N
     text = "President Omar Haddad on Wednesday called for closer cooperation among the member states."
     found = extract(nlp, text)
     assert [(a.cue, a.text) for a in found] == [("called for", "closer cooperation among the member states")]
+
+
+def test_stating_after_a_reaction_reports_what_was_stated(nlp: Language) -> None:
+    found = extract(nlp, "India reacted sharply to the claims, stating that the matter was still under consideration.")
+    assert pairs(found) == [("India", "the matter was still under consideration")]
+
+
+def test_a_participle_that_names_is_no_statement(nlp: Language) -> None:
+    text = "The two sides argue over whether a leader of a group called Jund Front belongs on the list."
+    assert extract(nlp, text) == []

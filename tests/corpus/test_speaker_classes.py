@@ -145,3 +145,48 @@ def test_a_title_with_no_holder_is_not_a_place_named_by_mistake(nlp: Language) -
         'Pakistani FM Bilal Khan arrived in Goa on Thursday.\n\n"Dear guests, we welcome you to Astana," the host said.'
     )
     assert "Goa" not in speakers(extract(nlp, text))
+
+
+def test_the_author_of_a_statement_that_reads_speaks(nlp: Language) -> None:
+    text = '"The movement welcomes such talks and considers them its legitimate right," read the Taliban\'s statement.'
+    found = extract(nlp, text)
+    assert speakers(found) == ["Taliban"]
+    assert found[0].text.startswith("The movement welcomes such talks")
+
+
+def test_a_named_leadership_is_the_body_it_leads(nlp: Language) -> None:
+    found = extract(
+        nlp, "A year ago, the Taliban leadership stated that their envoys had a right to attend the summit."
+    )
+    assert speakers(found) == ["Taliban"]
+
+
+def test_a_name_closed_off_by_commas_before_a_conjoined_cue_speaks(nlp: Language) -> None:
+    text = (
+        "Tajikistan is the only dissenting member, Oleg Varenko, Director of the Third Asia Department of the "
+        "Russian Foreign Ministry, told TASS in an interview on June 11."
+    )
+    found = extract(nlp, text)
+    assert speakers(found) == ["Oleg Varenko"]
+    assert found[0].text == "Tajikistan is the only dissenting member"
+    assert found[0].speaker_role == "Director of the Third Asia Department of the Russian Foreign Ministry"
+
+
+def test_a_cue_the_parser_hung_on_the_name_is_that_names(nlp: Language) -> None:
+    text = (
+        "Adam Schiff, the top Democrat on the House Intelligence Committee, called on President Obama to "
+        "retaliate against Russia for interference in the election."
+    )
+    found = extract(nlp, text)
+    assert speakers(found) == ["Adam Schiff"]
+    assert "retaliate against Russia" in found[0].text
+
+
+def test_the_country_that_ends_a_title_is_not_part_of_the_name(nlp: Language) -> None:
+    found = extract(
+        nlp,
+        (
+            "The union is strong, said President of Belarus Aleksandr Lukashenko during a meeting with the Kazakh Ambassador."
+        ),
+    )
+    assert speakers(found) == ["Aleksandr Lukashenko"]
