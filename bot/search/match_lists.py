@@ -93,6 +93,7 @@ class MatchList:
     _stale: set[int] = field(default_factory=set)
     _pooled: set[int] = field(default_factory=set)
     _words: list[str] = field(default_factory=list)
+    _pooled_by_word: list[tuple[int, ...]] = field(default_factory=list)  # each of `_words`' pooled strings
     _windows: tuple[Window, Window, Window] | None = None
 
     def add(self, name: str, target: Target) -> None:
@@ -146,6 +147,9 @@ class MatchList:
             if pool != self._pooled or self._windows is None:
                 self._pooled = pool
                 words = self._words = sorted(w for w, indices in self.words.items() if not pool.isdisjoint(indices))
+                # A common given name ("ali") is a word of thousands of names; a typo of it reaches only the
+                # pooled ones, as the whole-name passes do.
+                self._pooled_by_word = [tuple(sorted(pool.intersection(self.words[w]))) for w in words]
                 self._windows = (
                     # token_sort_ratio is ratio on sorted words; the names' words are sorted once, here.
                     Window((" ".join(sorted(self.strings[i].split())), i) for i in pool),
@@ -202,7 +206,7 @@ class MatchList:
         if " " not in query:
             # A surname with a typo ("norrov") against the single words of every name.
             for position, score in words.extract(query, limit, cutoff / WORD_WEIGHT):
-                for index in self.words[self._words[position]]:
+                for index in self._pooled_by_word[position]:
                     keep(index, score * WORD_WEIGHT)
         return found
 

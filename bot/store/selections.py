@@ -62,11 +62,15 @@ def close_scores_newest_first(scored: list[tuple[int, float, str]]) -> list[int]
 async def ids_of_speaker_tagged(
     db: aiosqlite.Connection, speaker_id: int, kind: str, value: str, limit: int
 ) -> list[int]:
-    """One speaker's statements with a topic or country, newest first."""
+    """One speaker's statements with a topic or country, newest first.
+
+    The speaker's own statements drive the query, each checked against the tag's primary key: a topic or
+    country holds a tenth of a big corpus, a speaker rarely more than a few hundred statements."""
     table, column = _TAG_TABLES[kind]
     return await fetch_ids(
         db,
-        f"SELECT t.statement_id FROM {table} t JOIN statements s ON s.id = t.statement_id "
-        f"WHERE t.{column} = ? AND s.speaker_id = ? ORDER BY t.date DESC, t.statement_id DESC LIMIT ?",
-        (value, speaker_id, limit),
+        f"SELECT s.id FROM statements s WHERE s.speaker_id = ? AND EXISTS "
+        f"(SELECT 1 FROM {table} t WHERE t.{column} = ? AND t.statement_id = s.id) "
+        "ORDER BY s.date DESC, s.id DESC LIMIT ?",
+        (speaker_id, value, limit),
     )
