@@ -92,6 +92,8 @@ def speaker_for(article: ParsedArticle, mention: Mention, content: set[int]) -> 
         return Speaker(mention.name, None, "unknown")
     resolved = article.coref.resolve(mention, exclude=content)
     if resolved is None and mention.kind == "relative":
+        if mention.head.lower_ == "who":
+            return Speaker(None, None, "person")  # "an architect who said …": someone the article does not name
         return None  # "a principle which confirms …": the antecedent is no speaker
     if resolved is None:
         return Speaker(None, None, mention.type)

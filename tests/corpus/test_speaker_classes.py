@@ -186,7 +186,14 @@ def test_the_country_that_ends_a_title_is_not_part_of_the_name(nlp: Language) ->
     found = extract(
         nlp,
         (
-            "The union is strong, said President of Belarus Aleksandr Lukashenko during a meeting with the Kazakh Ambassador."
+            "The union is strong, said President of Belarus Aleksandr Lukashenko during a meeting with the "
+            "Kazakh Ambassador."
         ),
     )
     assert speakers(found) == ["Aleksandr Lukashenko"]
+
+
+def test_someone_the_article_does_not_name_says_it_with_no_speaker(nlp: Language) -> None:
+    found = extract(nlp, "The mayor met a farmer who said the drought had ruined his crops.")
+    assert [(a.speaker, a.text) for a in found] == [(None, "the drought had ruined his crops")]
+    assert extract(nlp, "They signed a principle which confirms the border.") == []
