@@ -13,6 +13,7 @@ from bot.corpus.cues import (
     ORG_NOUNS,
     ROLE_NOUNS,
     SPEAKING_PLACES,
+    SPEECH_VERBS,
 )
 
 _NP_LEFT_DEPS = frozenset({"compound", "amod", "poss", "nmod", "det", "case", "nummod", "punct", "flat"})
@@ -92,7 +93,13 @@ def _more_words(words: list[Token]) -> bool:
 def person_name(words: list[Token]) -> list[Token]:
     """The words of a person's name from a PERSON entity: titles off, glued prefixes off, given names on."""
     stripped = strip_titles(words)
+    while len(stripped) > 1 and stripped[-1].lower_ in _HEADLINE_CUES:
+        stripped = stripped[:-1]  # "Obama Says Museum Will Tell …": a headline's verb is not a surname
     return given_names(unglue(stripped)) if stripped else []
+
+
+# A capitalized cue after a name, as in a headline ("Obama Says …", "Flynn Urges …").
+_HEADLINE_CUES = frozenset({"said", "told"} | {lemma + ending for lemma in SPEECH_VERBS for ending in ("s", "es")})
 
 
 _CONNECTORS = frozenset({"and", "of", "for", "&", "to"})
