@@ -90,6 +90,9 @@ class SearchIndex:
         self._lists: dict[TargetKind, MatchList] = {kind: MatchList() for kind in ("speaker", "topic", "country")}
         self._prominent: dict[TargetKind, tuple[list[str], list[Target]]] = {}
         self._resolved: OrderedDict[tuple[str, tuple[TargetKind, ...], bool], Resolution] = OrderedDict()
+        # What names each speaker in a query that also asks for a subject: its whole names, and a person's
+        # name words ("putin afghanistan"); never a word of an organization's name or of a role ("security").
+        self._naming: dict[int, frozenset[str]] = {}
         for speaker in speakers:
             self._add_speaker(speaker)
         self._list_topics()
@@ -125,6 +128,7 @@ class SearchIndex:
         names = self._lists["speaker"]
         for speaker_id in delta.speakers:
             old = self.speakers.pop(speaker_id, None)
+            self._naming.pop(speaker_id, None)
             if old is not None:
                 names.discard(old)
         for speaker in speakers:
@@ -142,6 +146,11 @@ class SearchIndex:
     def _add_speaker(self, speaker: SpeakerNames) -> None:
         target = Target("speaker", str(speaker.id), speaker.name, speaker.statements, speaker.role)
         self.speakers[speaker.id] = target
+        whole = {folded for folded in map(fold, (speaker.name, *speaker.aliases)) if folded}
+        words = (
+            {word for name in whole for word in name.split() if len(word) > 1} if speaker.kind == "person" else set()
+        )
+        self._naming[speaker.id] = frozenset(whole | words)
         names = self._lists["speaker"]
         for name in (speaker.name, *speaker.aliases):
             names.add(name, target)
@@ -247,6 +256,10 @@ class SearchIndex:
             return Resolution(text)
         top = ranked[0].score
         return Resolution(text, tuple(m for m in ranked if m.score >= top - AMBIGUITY_BAND)[:8])
+
+    def names_speaker(self, text: str, speaker: Target) -> bool:
+        """Whether `text` is one of the speaker's names, or a word of a person's name."""
+        return fold(text[:MAX_QUERY_CHARS]) in self._naming.get(int(speaker.key), frozenset())
 
     def closest(self, query: str, limit: int = 4) -> list[Target]:
         """Whatever is nearest, however weak: what to suggest when nothing matched."""

@@ -141,7 +141,7 @@ class Searcher:
                 for part, rest in ((words[:size], words[size:]), (words[-size:], words[:-size])):
                     found = self.index.exact_speakers(" ".join(part))
                     speaker = found.best or dominant_speaker(found)
-                    if speaker is not None and speaker.kind == "speaker":
+                    if speaker is not None and self.index.names_speaker(" ".join(part), speaker):
                         subject = " ".join(rest)
                         plans.append(TextPlan(query, subject, speaker, self._widening(subject, kinds)))
         # The whole query's own resolution says which topic or country it names, if one.

@@ -56,6 +56,12 @@ ARTICLES = {
         " date 2024-03-03 ASTANA, March 3. /Steppe Daily/. Russian Foreign Minister Sergey Lavrov said the bloc "
         "would expand trade in national currencies, a day after talks in Moscow.\n"
     ),
+    # An organization whose name holds a common word ("security") that a query also uses as a subject.
+    "a7.txt": (
+        " date 2024-11-05 NEW YORK, November 5. /Example Wire/. The UN Security Council said cooperation with "
+        "regional bodies would continue.\n\n"
+        "Kazakh Foreign Minister Murat Nurtleu said security cooperation in the region would deepen.\n"
+    ),
     "a5.txt": (
         " date 2024-10-20 BEIJING, October 20. /Example Wire/. Chinese President Xi Jinping said China and India "
         "should settle their border talks through dialogue.\n"
@@ -154,6 +160,12 @@ async def test_a_speaker_and_a_subject_is_that_speakers_statements_on_it(bot: Ru
     assert "<b>Narendra Modi</b>" in modi and "terrorism remained the gravest threat" in modi
     lavrov = await command(bot, "/quote lavrov chabahar")
     assert re.search(r"<b>Serge[yi] Lavrov</b>", lavrov) and "Chabahar" in lavrov and card_total(lavrov) == 1
+
+
+async def test_a_word_of_an_organizations_name_is_a_word_not_the_organization(bot: RunningBot) -> None:
+    answer = await command(bot, "/quote security cooperation")
+    assert "security cooperation in the region would deepen" in answer
+    assert "Security Council" not in answer.split("\n")[0]
 
 
 async def test_a_surname_two_people_share_offers_both_with_counts(bot: RunningBot) -> None:
