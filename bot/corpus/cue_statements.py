@@ -136,6 +136,8 @@ def _unrealized(cue: Token) -> bool:
         return True  # "will insist", "could argue": not said yet
     governor = cue.head
     infinitive = any(c.tag_ == "TO" for c in cue.children)
+    if infinitive and any(c.lower_ == "yet" for c in governor.children):
+        return True  # "has yet to explain", "is yet to confirm": not said
     return infinitive and cue.dep_ in {"xcomp", "advcl"} and governor.lemma_.lower() in _PROSPECTIVE
 
 

@@ -135,6 +135,7 @@ def test_an_unrealized_cue_is_no_statement(nlp: Language) -> None:
         "Governor Ana Ruiz appeared to suggest that veterans were weaker than others.",
         "Voters are removed from the rolls if they do not confirm their address.",
         "Governor Ana Ruiz will insist on a recount of the votes in the valley.",
+        "At the very least, Governor Ana Ruiz has yet to explain why the old rules should be kept.",
     ):
         assert extract(nlp, text) == [], text
     found = pairs(extract(nlp, "Governor Ana Ruiz urged voters to confirm their address."))
