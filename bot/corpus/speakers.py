@@ -106,6 +106,10 @@ def describe(head: Token) -> Mention | None:
     if lower in _QUANTIFIERS or head.ent_type_ == "PERCENT":
         # "one of the advisers pointed out", "63 percent said": the part stands for its group.
         return _part_of(head)
+    member = next((c for c in head.children if c.lower_ == "member"), None)
+    if member is not None and head.tag_ in {"NNS", "NNPS"} and lemma in _MEMBER_BODIES:
+        # "SCO member states stated": the members of a bloc speaking together are the bloc.
+        return _bloc_before(member) or Mention("group", "unknown", role_text(phrase), None, head)
     if lemma in ANONYMOUS_NOUNS or lower in ANONYMOUS_NOUNS:
         return Mention("anonymous", "unknown", None, None, head)
     if lemma in LEADERSHIP_NOUNS:
@@ -134,6 +138,17 @@ def describe(head: Token) -> Mention | None:
     ):
         return Mention("group", "unknown", _plain(phrase) if head.tag_ in {"NNS", "NNPS"} else None, None, head)
     return None
+
+
+def _bloc_before(member: Token) -> Mention | None:
+    """The bloc named right before "member states": "SCO" in "Shanghai Cooperation Organisation (SCO) member
+    nations", the name as the article writes it for short."""
+    doc = member.doc
+    i = member.i - 1
+    while i >= 0 and doc[i].is_punct:
+        i -= 1
+    mention = describe(doc[i]) if i >= 0 and doc[i].pos_ == "PROPN" else None
+    return mention if mention is not None and mention.kind == "name" and mention.type == "organization" else None
 
 
 def _proper_owner(head: Token) -> Mention | None:
@@ -175,6 +190,7 @@ def _collective(head: Token) -> bool:
     return any(c.dep_ == "nummod" or (c.dep_ == "amod" and c.ent_type_ == "NORP") for c in head.children)
 
 
+_MEMBER_BODIES = frozenset({"state", "nation", "country"})
 _QUANTIFIERS = frozenset({"one", "some", "many", "several", "most", "all", "half", "both", "none", "few"})
 
 

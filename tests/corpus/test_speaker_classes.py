@@ -197,3 +197,13 @@ def test_someone_the_article_does_not_name_says_it_with_no_speaker(nlp: Language
     found = extract(nlp, "The mayor met a farmer who said the drought had ruined his crops.")
     assert [(a.speaker, a.text) for a in found] == [(None, "the drought had ruined his crops")]
     assert extract(nlp, "They signed a principle which confirms the border.") == []
+
+
+def test_a_blocs_member_states_speaking_together_are_the_bloc(nlp: Language) -> None:
+    for text in (
+        "Eurasian Economic Union (EAEU) member nations stated that it is important to cut tariffs in the region.",
+        "The EAEU member states stated that it is important to cut tariffs in the region.",
+    ):
+        found = extract(nlp, text)
+        assert speakers(found) == ["EAEU"], text
+        assert found[0].text == "it is important to cut tariffs in the region"
