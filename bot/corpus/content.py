@@ -51,6 +51,9 @@ def content_of(verb: Token, subject: Token) -> set[int]:
                 content |= _subtree(child)
         if content:
             return content
+        clause = _clause_in_setting(verb)
+        if clause is not None:
+            return _subtree(clause)
     particle = phrasal_particle(verb)
     if particle is not None and particle.dep_ == "prep":
         # "called for X", "called on X to Y": the object of the preposition (and what follows it).
@@ -101,6 +104,21 @@ def content_of(verb: Token, subject: Token) -> set[int]:
     if content and lemma in ADDRESSEE_CUES:
         return set()
     return content
+
+
+def _clause_in_setting(verb: Token) -> Token | None:
+    """ "said in remarks to IRNA that X": the that-clause the parser hung on a noun of the cue's setting."""
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.i < verb.i:
+            continue
+        for token in prep.subtree:
+            if token.dep_ in {"acl", "ccomp"} and token.head.pos_ in {"NOUN", "PROPN"} and _that_clause(token):
+                return token
+    return None
+
+
+def _that_clause(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
 
 
 _SUBORDINATORS = frozenset(

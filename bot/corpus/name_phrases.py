@@ -121,8 +121,11 @@ def unglue(words: list[Token]) -> list[Token]:
     doc = words[0].doc if words else None
     for k, token in enumerate(words[:-1]):
         lower = token.lower_
-        if doc is not None and k and any(t.lower_ in _CONNECTORS for t in doc[words[k - 1].i + 1 : token.i]):
-            cut = k  # "Information and Broadcasting …": the words are not contiguous across a connector
+        gap: list[Token] = list(doc[words[k - 1].i + 1 : token.i]) if doc is not None and k else []
+        if any(t.lower_ in _CONNECTORS or t.lower_ in ROLE_NOUNS for t in gap):
+            # "Information and Broadcasting …", "Foreign Ministry spokesman Nasser Kanani": the words are not
+            # contiguous across a connector or a title
+            cut = k
         if lower in _PORTFOLIOS:
             cut = k + 1
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from bot.corpus.cues import (
     ANONYMOUS_NOUNS,
@@ -123,7 +123,8 @@ def describe(head: Token) -> Mention | None:
         has_name = any(t.pos_ == "PROPN" for t in phrase)
         return Mention("document", "document", _plain(phrase) if has_name else None, None, head)
     if lemma in ORG_NOUNS:
-        return Mention("org_noun", "organization", _plain(phrase), None, head, _words(phrase))
+        # A body's name keeps the words a title would lose: "the press service of …" is no "service".
+        return Mention("org_noun", "organization", role_text(phrase) or _plain(phrase), None, head, _words(phrase))
     if head.tag_ in {"NNS", "NNPS"} and _collective(head):
         return Mention("anonymous", "unknown", None, None, head)
     if lemma in ROLE_NOUNS or lower in ROLE_NOUNS:
@@ -265,8 +266,9 @@ def _named(head: Token, phrase: list[Token]) -> Mention | None:
             return Mention("name", "country", speaking_place(name) or name, None, head)
         if ent.label_ == "NORP":
             return None
-        if len(ent) == 1 and ent.label_ == "ORG" and any(t.lower_ in ROLE_NOUNS and t.i < ent.start for t in phrase):
-            # "Former IRGC chief Safavi": NER takes the name after a title for an organization.
+        if ent.label_ == "ORG" and _titled_person(ent, phrase):
+            # "Former IRGC chief Safavi", "Iranian lawmaker Jalil Rahimi Jahan Abadi": NER takes the name after
+            # a title for an organization.
             role = role_text(before)
             return Mention("name", "person", ent.text, role, head, _words(before))
         org = text_of(strip_titles(phrase)) or name
@@ -290,6 +292,13 @@ def _named(head: Token, phrase: list[Token]) -> Mention | None:
         before = [t for t in phrase if t.i < words[0].i]
         return Mention("name", "person", text_of(words), role_text(before), head, _words(before))
     return None
+
+
+def _titled_person(ent: Span, phrase: list[Token]) -> bool:
+    """An ORG entity that is a name after a title: a role noun before it, no body's noun in it."""
+    if not any(t.lower_ in ROLE_NOUNS and t.i < ent.start for t in phrase):
+        return False
+    return all(t.is_title and t.lower_ not in ORG_NOUNS and t.lower_ not in ROLE_NOUNS for t in ent if t.is_alpha)
 
 
 def _plain(phrase: list[Token]) -> str:

@@ -184,3 +184,8 @@ def test_stating_after_a_reaction_reports_what_was_stated(nlp: Language) -> None
 def test_a_participle_that_names_is_no_statement(nlp: Language) -> None:
     text = "The two sides argue over whether a leader of a group called Jund Front belongs on the list."
     assert extract(nlp, text) == []
+
+
+def test_a_that_clause_hung_on_the_setting_of_the_cue_is_its_content(nlp: Language) -> None:
+    text = "The lawmaker, Jalil Rahimi, said in remarks to IRNA that membership in the bloc is a bright point."
+    assert pairs(extract(nlp, text)) == [("Jalil Rahimi", "membership in the bloc is a bright point")]

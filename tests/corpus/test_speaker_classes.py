@@ -207,3 +207,25 @@ def test_a_blocs_member_states_speaking_together_are_the_bloc(nlp: Language) -> 
         found = extract(nlp, text)
         assert speakers(found) == ["EAEU"], text
         assert found[0].text == "it is important to cut tariffs in the region"
+
+
+def test_a_title_inside_a_name_phrase_is_the_role_not_the_name(nlp: Language) -> None:
+    found = extract(
+        nlp,
+        "Iranian Foreign Ministry spokesman Nasser Kanani Chafi announced on Monday that an agreement will be "
+        "signed at the summit.",
+    )
+    assert [(a.speaker, a.speaker_role) for a in found] == [
+        ("Nasser Kanani Chafi", "Iranian Foreign Ministry spokesman")
+    ]
+
+
+def test_a_name_ner_takes_for_an_organization_after_a_title_is_a_person(nlp: Language) -> None:
+    text = 'Commenting on the response, Iranian lawmaker Jalil Rahimi Jahan Abadi said, "It is natural to react."'
+    found = extract(nlp, text)
+    assert [(a.speaker, a.speaker_role) for a in found] == [("Jalil Rahimi Jahan Abadi", "Iranian lawmaker")]
+
+
+def test_a_bodys_name_keeps_the_words_a_title_would_lose(nlp: Language) -> None:
+    found = extract(nlp, "The press service of the Uzbek President reported that talks would be held in Samarkand.")
+    assert speakers(found) == ["press service of the Uzbek President"]
