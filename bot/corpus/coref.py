@@ -10,11 +10,13 @@ linear in practice (articles name a handful of people).
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from bot.corpus.countries import canonical_country
 from bot.corpus.cues import DOCUMENT_NOUNS, FEMALE_WORDS, GENERIC_LEADER_NOUNS, MALE_WORDS, ORG_NOUNS, ROLE_NOUNS
 from bot.corpus.models import SpeakerType
 from bot.corpus.name_phrases import generic_org, noun_phrase, person_name, role_text, text_of
@@ -61,7 +63,26 @@ def title_words(words: set[str] | frozenset[str]) -> set[str]:
             found |= short
         if short <= found:
             found |= full
-    return found
+    # "Iranian president" and "president of Iran" are one title: a nationality reads as its country.
+    return found | {_COUNTRY_WORD + country for country in map(_country_of, found) if country}
+
+
+_COUNTRY_WORD = "country:"
+
+
+@functools.cache
+def _country_of(word: str) -> str | None:
+    return canonical_country(word) if word.isalpha() and len(word) > 2 else None
+
+
+def _countries(titles: set[str]) -> set[str]:
+    return {t for t in titles if t.startswith(_COUNTRY_WORD)}
+
+
+def _other_country(wanted: set[str], titles: set[str]) -> bool:
+    """ "the Iranian president" is never the Russian one, however near."""
+    country, theirs = _countries(wanted), _countries(titles)
+    return bool(country) and bool(theirs) and not country & theirs
 
 
 def _gender_of(words: set[str]) -> str | None:
@@ -359,7 +380,9 @@ class Coreference:
             for test in (
                 lambda titles: wanted <= titles and bool(heads & titles),
                 lambda titles: wanted <= titles,
-                lambda titles: head not in _WEAK_ROLE_WORDS and bool(heads & titles),
+                lambda titles: (
+                    head not in _WEAK_ROLE_WORDS and bool(heads & titles) and not _other_country(wanted, titles)
+                ),
             ):
                 for name in earlier:
                     if test(self.titles_of(name)):
@@ -368,15 +391,20 @@ class Coreference:
         # ("the spokesperson" after a paragraph on a president is not the president).
         last = self._latest_person(position, exclude, allowed=lambda name: not self._other_office(name, wanted))
         if last is None:
-            last = self._latest_person(position, exclude)
+            last = self._latest_person(position, exclude, allowed=lambda name: not self._other_country(name, wanted))
         if last is not None:
             return Speaker(last.name, last.role, "person")
         return Speaker(None, mention.role, "person")
 
     def _other_office(self, name: str, wanted: set[str]) -> bool:
         """The article gives `name` an office, and it is not the one `wanted` names."""
+        if self._other_country(name, wanted):
+            return True
         offices = {w for w in self.titles_of(name) if w in ROLE_NOUNS and w not in _WEAK_ROLE_WORDS}
         return bool(wanted) and bool(offices) and not (offices & wanted)
+
+    def _other_country(self, name: str, wanted: set[str]) -> bool:
+        return _other_country(wanted, self.titles_of(name))
 
     def _by_org(self, position: int, mention: Mention) -> Speaker | None:
         head = mention.head.lower_

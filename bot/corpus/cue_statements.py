@@ -103,6 +103,7 @@ def _candidate(article: ParsedArticle, token: Token, sent: Span) -> tuple[Token,
     # A subject whose phrase holds the cue ("Schiff, …, called on …" parsed as a reduced relative, "one of
     # those who …") keeps the cue's own words as content.
     frame = set(range(subject.left_edge.i, subject.right_edge.i + 1)) - {t.i for t in token.subtree} | {token.i}
+    frame |= _fronted_setting(token, subject)
     content -= frame
     if not content and not _embedded(token):
         content = _quote_in_sentence(article, token, sent)
@@ -110,6 +111,25 @@ def _candidate(article: ParsedArticle, token: Token, sent: Span) -> tuple[Token,
     if not content:
         return None
     return token, subject, content, cue_text(token)
+
+
+def _fronted_setting(cue: Token, subject: Token) -> set[int]:
+    """ "Referring to developments in Afghanistan, the president said, …", "Speaking at the summit, …": a
+    participle before the speaker sets the scene; only one with a clause of its own ("Noting that A, …")
+    says something."""
+    doc = cue.doc
+    comma = subject.left_edge.i - 1
+    if comma < 1 or doc[comma].text != ",":
+        return set()
+    # The parser may hang the participle on the cue or, across a missed sentence break, on the verb before.
+    for token in doc[comma - 1].ancestors:
+        if token.i >= comma:
+            break
+        if token.dep_ == "advcl" and token.tag_ == "VBG" and token.right_edge.i < comma:
+            if any(c.dep_ == "ccomp" for c in token.children):
+                return set()
+            return {t.i for t in token.subtree}
+    return set()
 
 
 # Verbs whose infinitive has not happened ("plans to call on", "appeared to suggest") or is someone else's

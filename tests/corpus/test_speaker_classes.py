@@ -229,3 +229,23 @@ def test_a_name_ner_takes_for_an_organization_after_a_title_is_a_person(nlp: Lan
 def test_a_bodys_name_keeps_the_words_a_title_would_lose(nlp: Language) -> None:
     found = extract(nlp, "The press service of the Uzbek President reported that talks would be held in Samarkand.")
     assert speakers(found) == ["press service of the Uzbek President"]
+
+
+def test_a_nationality_in_a_title_is_the_country_of_the_title(nlp: Language) -> None:
+    text = (
+        "President Ebrahim Raisi of Iran said the visit would open a new chapter.\n\n"
+        "On Wednesday he will meet Russian President Vladimir Putin, who said the talks would be useful.\n\n"
+        'Referring to the border, the Iranian president said, "We consider the new road vital for the region."'
+    )
+    found = extract(nlp, text)
+    assert found[-1].speaker == "Ebrahim Raisi"
+    # The participle before the speaker sets the scene; it is not part of what was said.
+    assert found[-1].text == "We consider the new road vital for the region."
+
+
+def test_a_title_of_another_country_is_nobody_rather_than_the_wrong_person(nlp: Language) -> None:
+    text = (
+        "Russian President Vladimir Putin said the talks would be useful.\n\n"
+        'The Iranian president said, "We consider the new road vital for the region."'
+    )
+    assert extract(nlp, text)[-1].speaker != "Vladimir Putin"
