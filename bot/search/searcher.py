@@ -122,6 +122,14 @@ class Searcher:
             text_key = self._remember_text(plan)
             found = await self.ids(text_key) if text_key else None
             if text_key and found:
+                if plan.speaker is None and plan.widen is not None:
+                    subject = target_key(plan.widen)
+                    if found == await self.ids(subject):
+                        # No statement holds the words ("Иран", "dedollarization"): the selection is the topic
+                        # or country they name, under its own title and with its own count.
+                        return Found(
+                            Resolution(query, (Match(plan.widen, 100.0),)), subject, self.title(subject), tuple(found)
+                        )
                 return Found(resolution, text_key, self.title(text_key), tuple(found))
         if resolution.ambiguous:
             return Found(resolution)

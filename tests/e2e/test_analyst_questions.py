@@ -168,6 +168,16 @@ async def test_a_word_of_an_organizations_name_is_a_word_not_the_organization(bo
     assert "Security Council" not in answer.split("\n")[0]
 
 
+async def test_a_topic_word_no_statement_holds_shows_the_topic_under_its_own_name(bot: RunningBot) -> None:
+    # "dedollarization" is a keyword of the finance topic; no statement here uses the word itself.
+    answer = await command(bot, "/quote dedollarization")
+    assert "trade in national currencies" in answer
+    topic = await command(bot, "/quote Finance & national currencies")
+    assert card_total(answer) == card_total(topic)
+    timeline = await command(bot, "/timeline dedollarization")
+    assert "Timeline: Finance &amp; national currencies" in timeline or "Timeline: Finance & national" in timeline
+
+
 async def test_a_surname_two_people_share_offers_both_with_counts(bot: RunningBot) -> None:
     sharif = await reply(bot, "/quote sharif")
     assert "could mean several things" in sharif.params["text"]
