@@ -164,8 +164,10 @@ def card_keyboard(
         actions.append(InlineKeyboardButton("Export", callback_data=callback("exp", key)))
     by_speaker = SelectionKey.speaker(statement.speaker_id) if statement.speaker_id is not None else None
     if by_speaker is not None and key != by_speaker:
-        surname = (statement.speaker or "").split()[-1] if statement.speaker else "speaker"
-        actions.append(InlineKeyboardButton(f"More by {clip(surname, 24)}", callback_data=callback("q", by_speaker, 0)))
+        # The whole name when it fits: the last word is not the surname in "Xi Jinping".
+        name = statement.speaker or "speaker"
+        short = name if len(name) <= 24 else name.split()[-1]
+        actions.append(InlineKeyboardButton(f"More by {clip(short, 24)}", callback_data=callback("q", by_speaker, 0)))
     rows.append(actions)
     read_at = source_keyboard(statement)
     if read_at is not None:

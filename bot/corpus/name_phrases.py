@@ -95,7 +95,9 @@ def person_name(words: list[Token]) -> list[Token]:
     stripped = strip_titles(words)
     while len(stripped) > 1 and stripped[-1].lower_ in _HEADLINE_CUES:
         stripped = stripped[:-1]  # "Obama Says Museum Will Tell …": a headline's verb is not a surname
-    return given_names(unglue(stripped)) if stripped else []
+    words = given_names(unglue(stripped)) if stripped else []
+    # "Ahmadinejad Ahmadinejad": a name NER ran across a repeated word is that word once.
+    return [w for k, w in enumerate(words) if k == 0 or w.lower_ != words[k - 1].lower_]
 
 
 # A capitalized cue after a name, as in a headline ("Obama Says …", "Flynn Urges …").

@@ -99,3 +99,9 @@ def test_a_headline_verb_is_not_part_of_the_name(nlp: Language) -> None:
     doc.ents = [Span(doc, 0, 2, label="PERSON"), *(e for e in doc.ents if e.start >= 2)]
     speakers = {a.speaker for a in extract_attributions(doc)}
     assert speakers == {"Arjun Mehra"}
+
+
+def test_a_word_repeated_inside_a_name_is_said_once(nlp: Language) -> None:
+    doc = nlp("Former president Ahmadinejad Ahmadinejad said the bloc was growing.")
+    doc.ents = [Span(doc, 2, 4, label="PERSON")]
+    assert [a.speaker for a in extract_attributions(doc)] == ["Ahmadinejad"]

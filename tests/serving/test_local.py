@@ -56,7 +56,7 @@ async def test_an_ambiguous_surname_asks_which_one(chat: LocalChat) -> None:
 async def test_a_card_from_a_topic_offers_more_by_its_speaker(chat: LocalChat) -> None:
     card = await one(chat, "/quote trade")
     assert "Zhang Ming" in card.text
-    assert "More by Ming" in labels(card)
+    assert "More by Zhang Ming" in labels(card)  # the whole name: "Ming" is not his surname
 
 
 async def test_nothing_found_says_so_and_suggests(chat: LocalChat) -> None:
