@@ -237,7 +237,11 @@ def _separate(participle: Token, first: tuple[Token, Token, set[int], str]) -> b
     verb, _subject, content, _word = first
     if participle.i < verb.i:
         return True
-    return participle.lemma_.lower() in _ADDING and bool(content) and max(content) < verb.i
+    if participle.lemma_.lower() not in _ADDING or not content or max(content) > verb.i:
+        return False
+    # '"A," he said, adding that B' is two statements; 'A, he said, adding that B' reports one.
+    doc = verb.doc
+    return any(doc[i].is_quote for i in range(max(min(content) - 1, 0), min(max(content) + 3, len(doc))))
 
 
 _ADDING = frozenset({"add"})

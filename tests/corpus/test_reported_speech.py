@@ -189,3 +189,13 @@ def test_a_participle_that_names_is_no_statement(nlp: Language) -> None:
 def test_a_that_clause_hung_on_the_setting_of_the_cue_is_its_content(nlp: Language) -> None:
     text = "The lawmaker, Jalil Rahimi, said in remarks to IRNA that membership in the bloc is a bright point."
     assert pairs(extract(nlp, text)) == [("Jalil Rahimi", "membership in the bloc is a bright point")]
+
+
+def test_reported_speech_then_adding_that_is_one_statement(nlp: Language) -> None:
+    text = (
+        "The bloc has never acted against any country, and this is stated in its charter, Rustam Aliev said, "
+        "adding that the bloc has gained much influence in a short time."
+    )
+    found = pairs(extract(nlp, text))
+    assert len(found) == 1 and found[0][0] == "Rustam Aliev"
+    assert found[0][1].startswith("The bloc has never acted") and found[0][1].endswith("in a short time")
