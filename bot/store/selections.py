@@ -5,15 +5,12 @@
 
 from __future__ import annotations
 
-import json
-
 import aiosqlite
 
-from bot.store import ranking
-from bot.store.connection import fetch_ids, fetch_scalar
+from bot.store.connection import fetch_ids
 
-# A text search ranks this many of its matches, the most recently loaded, by BM25 (bot/store/ranking.py):
-# scoring all the matches of a common word in a big corpus would cost one for each of hundreds of thousands.
+# A text search ranks this many of its matches, the most recently loaded: scoring all the matches of a
+# common word in a big corpus would cost a bm25 score for each of hundreds of thousands of rows.
 RANKED_MATCHES = 200
 # bm25 scores within this share of each other are equally good answers: the newer statement goes first.
 CLOSE_SCORES = 0.1
@@ -37,15 +34,13 @@ async def ids_by_text(db: aiosqlite.Connection, fts_query: str, limit: int, spea
     )
     if len(found) <= 1:
         return found
-    head = found[:RANKED_MATCHES]
-    rows = await db.execute_fetchall(
-        "SELECT id, text, coalesce(date, '') FROM statements WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(head),),
+    scored = await db.execute_fetchall(
+        "SELECT f.rowid, bm25(statements_fts), coalesce(s.date, '') FROM statements_fts f "
+        "JOIN statements s ON s.id = f.rowid "
+        f"WHERE statements_fts MATCH ? {of_speaker} AND f.rowid >= ?",
+        (*params, found[min(RANKED_MATCHES, len(found)) - 1]),
     )
-    length = ranking.average_length(await fetch_scalar(db, "SELECT block FROM statements_fts_data WHERE id = 1"))
-    score = ranking.scorer(ranking.phrases(fts_query), length)
-    scored = [(row[0], score(str(row[1])), str(row[2])) for row in rows]
-    ranked = close_scores_newest_first(scored)
+    ranked = close_scores_newest_first([(row[0], float(row[1]), str(row[2])) for row in scored])
     first = set(ranked)
     return ranked + [statement_id for statement_id in found if statement_id not in first]
 
