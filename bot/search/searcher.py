@@ -144,7 +144,11 @@ class Searcher:
         """How the query's words can be read, the most specific first: a speaker and a subject, then words."""
         words = fold(query[:MAX_QUERY_CHARS]).split()
         plans: list[TextPlan] = []
-        if "speaker" in kinds and len(words) > 1:
+        # A query that is exactly a topic's or a country's name ("Saudi Arabia", "Media & information") is
+        # that subject, even where one of its words is also some speaker's name.
+        named_subject = resolution.best is not None and resolution.best.kind in ("topic", "country")
+        exact = named_subject and resolution.matches[0].score >= 100.0
+        if "speaker" in kinds and len(words) > 1 and not exact:
             for size in range(min(3, len(words) - 1), 0, -1):
                 for part, rest in ((words[:size], words[size:]), (words[-size:], words[:-size])):
                     found = self.index.exact_speakers(" ".join(part))

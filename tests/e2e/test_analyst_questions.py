@@ -62,6 +62,12 @@ ARTICLES = {
         "regional bodies would continue.\n\n"
         "Kazakh Foreign Minister Murat Nurtleu said security cooperation in the region would deepen.\n"
     ),
+    # A person whose surname is a word of a country's name.
+    "a8.txt": (
+        " date 2024-12-02 PRETORIA, December 2. /Sample News/. Trade envoy Lerato Africa said the south of the "
+        "continent needed new ports.\n\n"
+        "President Cyril Ramaphosa said South Africa would host the ministers next spring.\n"
+    ),
     "a5.txt": (
         " date 2024-10-20 BEIJING, October 20. /Example Wire/. Chinese President Xi Jinping said China and India "
         "should settle their border talks through dialogue.\n"
@@ -166,6 +172,12 @@ async def test_a_word_of_an_organizations_name_is_a_word_not_the_organization(bo
     answer = await command(bot, "/quote security cooperation")
     assert "security cooperation in the region would deepen" in answer
     assert "Security Council" not in answer.split("\n")[0]
+
+
+async def test_a_query_that_names_a_country_exactly_is_that_country(bot: RunningBot) -> None:
+    answer = await command(bot, "/quote South Africa")
+    assert "South Africa would host the ministers" in answer
+    assert "<b>Lerato Africa</b>" in await command(bot, "/quote lerato africa")
 
 
 async def test_a_topic_word_no_statement_holds_shows_the_topic_under_its_own_name(bot: RunningBot) -> None:
