@@ -22,25 +22,24 @@ async def ids_by_text(db: aiosqlite.Connection, fts_query: str, limit: int, spea
     RANKED_MATCHES first, newer first among close scores, then the rest newest first.
 
     `fts_query` must already be a safe FTS5 expression. The matches are taken newest first (FTS5 walks its
-    index backwards and stops at `limit`), and only the first RANKED_MATCHES of them are scored.
+    index backwards and stops at `limit`) with their bm25 scores in the same query: FTS5 counts each
+    phrase's rows once for the scores, and a second query would count them again. Only the first
+    RANKED_MATCHES are ranked by those scores.
     """
     of_speaker = "AND s.speaker_id = ?" if speaker_id is not None else ""
     params: tuple[object, ...] = (fts_query, speaker_id) if speaker_id is not None else (fts_query,)
-    found = await fetch_ids(
-        db,
-        "SELECT f.rowid FROM statements_fts f JOIN statements s ON s.id = f.rowid "
-        f"WHERE statements_fts MATCH ? {of_speaker} ORDER BY f.rowid DESC LIMIT ?",
-        (*params, limit),
+    rows = list(
+        await db.execute_fetchall(
+            "SELECT f.rowid, bm25(statements_fts), coalesce(s.date, '') FROM statements_fts f "
+            f"JOIN statements s ON s.id = f.rowid WHERE statements_fts MATCH ? {of_speaker} "
+            "ORDER BY f.rowid DESC LIMIT ?",
+            (*params, limit),
+        )
     )
+    found = [int(row[0]) for row in rows]
     if len(found) <= 1:
         return found
-    scored = await db.execute_fetchall(
-        "SELECT f.rowid, bm25(statements_fts), coalesce(s.date, '') FROM statements_fts f "
-        "JOIN statements s ON s.id = f.rowid "
-        f"WHERE statements_fts MATCH ? {of_speaker} AND f.rowid >= ?",
-        (*params, found[min(RANKED_MATCHES, len(found)) - 1]),
-    )
-    ranked = close_scores_newest_first([(row[0], float(row[1]), str(row[2])) for row in scored])
+    ranked = close_scores_newest_first([(row[0], float(row[1]), str(row[2])) for row in rows[:RANKED_MATCHES]])
     first = set(ranked)
     return ranked + [statement_id for statement_id in found if statement_id not in first]
 
