@@ -57,9 +57,19 @@ def strip_titles(words: list[Token]) -> list[Token]:
     last = words[-1] if words else None
     if last is not None and last.i > 0 and last.doc[last.i - 1].lower_ in _TITLE_WORDS and last.is_title:
         return [last] if len(words) <= 2 else [*strip_titles(words[:-1]), last]
+    return _trimmed(words, drop_roles=True)
+
+
+def role_text(words: list[Token]) -> str | None:
+    """A title as the article gives it ("Director of the Second Asia Department", "President"): only
+    determiners, honorifics, a possessor and punctuation come off its edges, never the title's own noun."""
+    return text_of(_trimmed(words, drop_roles=False)) or None
+
+
+def _trimmed(words: list[Token], drop_roles: bool) -> list[Token]:
     while words and (
         words[0].lower_ in _TITLE_WORDS
-        or words[0].lower_.rstrip(".") in ROLE_NOUNS
+        or (drop_roles and words[0].lower_.rstrip(".") in ROLE_NOUNS)
         or words[0].dep_ in {"det", "case"}
         or (words[0].dep_ == "poss" and _more_words(words[1:]))
         or words[0].is_punct
@@ -68,21 +78,6 @@ def strip_titles(words: list[Token]) -> list[Token]:
     while words and (words[-1].is_punct or words[-1].dep_ == "case"):
         words = words[:-1]
     return words
-
-
-def role_text(words: list[Token]) -> str | None:
-    """A title as the article gives it ("Director of the Second Asia Department", "President"): only
-    determiners, honorifics, a possessor and punctuation come off its edges, never the title's own noun."""
-    while words and (
-        words[0].lower_ in _TITLE_WORDS
-        or words[0].dep_ in {"det", "case"}
-        or (words[0].dep_ == "poss" and _more_words(words[1:]))
-        or words[0].is_punct
-    ):
-        words = words[1:]
-    while words and (words[-1].is_punct or words[-1].dep_ == "case"):
-        words = words[:-1]
-    return text_of(words) or None
 
 
 def _more_words(words: list[Token]) -> bool:
