@@ -10,17 +10,16 @@ linear in practice (articles name a handful of people).
 from __future__ import annotations
 
 import bisect
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from bot.corpus.countries import canonical_country
 from bot.corpus.cues import DOCUMENT_NOUNS, FEMALE_WORDS, GENERIC_LEADER_NOUNS, MALE_WORDS, ORG_NOUNS, ROLE_NOUNS
 from bot.corpus.models import SpeakerType
 from bot.corpus.name_phrases import generic_org, noun_phrase, person_name, role_text, text_of
 from bot.corpus.speakers import Mention, describe
+from bot.corpus.titles import TITLE_NOISE, other_country, title_words
 
 # How far back (in people mentioned, and in speakers heard) an antecedent is looked for.
 _WINDOW = 40
@@ -30,59 +29,6 @@ _WEAK_ROLE_WORDS = GENERIC_LEADER_NOUNS | {"the", "a", "an", "'s", "’s"}
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 # Document nouns that stand for any named document: "the document said" after "the Astana Declaration".
 _GENERIC_DOCUMENTS = frozenset({"document", "text", "paper"})
-# Spellings of one title, and the abbreviations news uses for titles: each set is one title.
-_TITLE_VARIANTS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
-    (frozenset(full.split()), frozenset(short.split()))
-    for full, short in (
-        ("prime minister", "pm"),
-        ("prime minister", "premier"),
-        ("foreign minister", "fm"),
-        ("defence minister", "dm"),
-        ("defense minister", "dm"),
-        ("secretary general", "sg"),
-        ("lawmaker", "mp"),
-        ("legislator", "mp"),
-        ("parliamentarian", "mp"),
-        ("spokesman", "spokesperson"),
-        ("spokeswoman", "spokesperson"),
-        ("counselor", "counsellor"),
-        ("councilor", "counsellor"),
-        ("councillor", "counsellor"),
-        ("adviser", "advisor"),
-    )
-)
-# Words in a title that say nothing about which office it is.
-_TITLE_NOISE = frozenset({"mr", "mrs", "ms", "dr", "prof", "the", "a", "an", "'s", "’s", "of", "and", "for", "to"})
-
-
-def title_words(words: set[str] | frozenset[str]) -> set[str]:
-    """Title words with their variants: "prime minister" also reads "pm", "mp" also "lawmaker"."""
-    found = set(words)
-    for full, short in _TITLE_VARIANTS:
-        if full <= found:
-            found |= short
-        if short <= found:
-            found |= full
-    # "Iranian president" and "president of Iran" are one title: a nationality reads as its country.
-    return found | {_COUNTRY_WORD + country for country in map(_country_of, found) if country}
-
-
-_COUNTRY_WORD = "country:"
-
-
-@functools.cache
-def _country_of(word: str) -> str | None:
-    return canonical_country(word) if word.isalpha() and len(word) > 2 else None
-
-
-def _countries(titles: set[str]) -> set[str]:
-    return {t for t in titles if t.startswith(_COUNTRY_WORD)}
-
-
-def _other_country(wanted: set[str], titles: set[str]) -> bool:
-    """ "the Iranian president" is never the Russian one, however near."""
-    country, theirs = _countries(wanted), _countries(titles)
-    return bool(country) and bool(theirs) and not country & theirs
 
 
 def _gender_of(words: set[str]) -> str | None:
@@ -202,7 +148,7 @@ class Coreference:
             known = self._gender.setdefault(full, gender)
             if known != gender:
                 self._gender[full] = "?"
-        self._titles.setdefault(full, set()).update(role_words - _TITLE_NOISE)
+        self._titles.setdefault(full, set()).update(role_words - TITLE_NOISE)
         # "X and Y discussed …", "the minister, X, and Y discussed …": conjuncts and appositions of a subject.
         top = root
         while top.dep_ in {"conj", "appos"} and top.head is not top:
@@ -369,7 +315,7 @@ class Coreference:
         """ "the foreign minister", "the PM", "the SCO chief": the person the article gives that title, looked
         for among the people named before, with every title each of them has anywhere in the article."""
         head = mention.head.lemma_.lower()
-        wanted = title_words(set(mention.role_words) - _WEAK_ROLE_WORDS - _TITLE_NOISE)
+        wanted = title_words(set(mention.role_words) - _WEAK_ROLE_WORDS - TITLE_NOISE)
         # Titles are introduced once, often far above; the window is wider than for pronouns.
         earlier: list[str] = []
         for person in reversed(self._people_before(position, _ROLE_WINDOW)):
@@ -381,7 +327,7 @@ class Coreference:
                 lambda titles: wanted <= titles and bool(heads & titles),
                 lambda titles: wanted <= titles,
                 lambda titles: (
-                    head not in _WEAK_ROLE_WORDS and bool(heads & titles) and not _other_country(wanted, titles)
+                    head not in _WEAK_ROLE_WORDS and bool(heads & titles) and not other_country(wanted, titles)
                 ),
             ):
                 for name in earlier:
@@ -404,7 +350,7 @@ class Coreference:
         return bool(wanted) and bool(offices) and not (offices & wanted)
 
     def _other_country(self, name: str, wanted: set[str]) -> bool:
-        return _other_country(wanted, self.titles_of(name))
+        return other_country(wanted, self.titles_of(name))
 
     def _by_org(self, position: int, mention: Mention) -> Speaker | None:
         head = mention.head.lower_
