@@ -68,7 +68,7 @@ async def ids_of_speaker_tagged(
     table, column = _TAG_TABLES[kind]
     return await fetch_ids(
         db,
-        f"SELECT s.id FROM statements s WHERE s.speaker_id = ? AND EXISTS "
+        "SELECT s.id FROM statements s WHERE s.speaker_id = ? AND EXISTS "
         f"(SELECT 1 FROM {table} t WHERE t.{column} = ? AND t.statement_id = s.id) "
         "ORDER BY s.date DESC, s.id DESC LIMIT ?",
         (speaker_id, value, limit),
