@@ -214,9 +214,12 @@ class Store:
             (country, limit),
         )
 
-    async def ids_by_text(self, fts_query: str, limit: int = 1000, speaker_id: int | None = None) -> list[int]:
-        """Full-text matches, best first (see bot/store/selections.py); with `speaker_id`, only theirs."""
-        return await selections.ids_by_text(self._db, fts_query, limit, speaker_id)
+    async def ids_by_text(
+        self, fts_query: str, limit: int = 1000, speaker_id: int | None = None, ranked: bool = True
+    ) -> list[int]:
+        """Full-text matches, best first, or newest first unless `ranked` (see bot/store/selections.py); with
+        `speaker_id`, only theirs."""
+        return await selections.ids_by_text(self._db, fts_query, limit, speaker_id, ranked)
 
     async def ids_of_speaker_tagged(self, speaker_id: int, kind: str, value: str, limit: int = 1000) -> list[int]:
         """One speaker's statements with a topic (`kind` "topic") or a country ("country"), newest first."""
@@ -225,7 +228,9 @@ class Store:
     async def ids_matching(self, fts_query: str, limit: int = 1000) -> list[int]:
         """Full-text matches in index order, unranked: the least work a text search can do."""
         return await fetch_ids(
-            self._db, "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? LIMIT ?", (fts_query, limit)
+            self._db,
+            "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? LIMIT ?",
+            (selections.in_text(fts_query), limit),
         )
 
     async def texts(self, after: int = 0, limit: int = 50_000) -> list[tuple[int, str]]:

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import json
+
 import aiosqlite
 
 from bot.store.connection import fetch_ids
@@ -17,31 +19,48 @@ CLOSE_SCORES = 0.1
 _TAG_TABLES = {"topic": ("statement_topics", "topic"), "country": ("statement_countries", "country")}
 
 
-async def ids_by_text(db: aiosqlite.Connection, fts_query: str, limit: int, speaker_id: int | None = None) -> list[int]:
+async def ids_by_text(
+    db: aiosqlite.Connection, fts_query: str, limit: int, speaker_id: int | None = None, ranked: bool = True
+) -> list[int]:
     """Full-text matches (of one speaker's statements, with `speaker_id`): the best-ranked of the latest
-    RANKED_MATCHES first, newer first among close scores, then the rest newest first.
+    RANKED_MATCHES first, newer first among close scores, then the rest newest first; unless `ranked` is
+    False, when they are all newest loaded first.
 
     `fts_query` must already be a safe FTS5 expression. The matches are taken newest first (FTS5 walks its
     index backwards and stops at `limit`) with their bm25 scores in the same query: FTS5 counts each
     phrase's rows once for the scores, and a second query would count them again. Only the first
-    RANKED_MATCHES are ranked by those scores.
+    RANKED_MATCHES are ranked by those scores, so only their dates are read.
     """
-    of_speaker = "AND s.speaker_id = ?" if speaker_id is not None else ""
-    params: tuple[object, ...] = (fts_query, speaker_id) if speaker_id is not None else (fts_query,)
+    # The speaker column only narrows: the words are looked for in the text, and only the text is scored.
+    expression = in_text(fts_query)
+    if speaker_id is not None:
+        expression = f'speaker_term : "s{speaker_id}" AND {expression}'
+    score = "bm25(statements_fts, 1.0, 0.0)" if ranked else "0"
     rows = list(
         await db.execute_fetchall(
-            "SELECT f.rowid, bm25(statements_fts), coalesce(s.date, '') FROM statements_fts f "
-            f"JOIN statements s ON s.id = f.rowid WHERE statements_fts MATCH ? {of_speaker} "
-            "ORDER BY f.rowid DESC LIMIT ?",
-            (*params, limit),
+            f"SELECT rowid, {score} FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (expression, limit),
         )
     )
     found = [int(row[0]) for row in rows]
-    if len(found) <= 1:
+    if not ranked or len(found) <= 1:
         return found
-    ranked = close_scores_newest_first([(row[0], float(row[1]), str(row[2])) for row in rows[:RANKED_MATCHES]])
-    first = set(ranked)
-    return ranked + [statement_id for statement_id in found if statement_id not in first]
+    top = rows[:RANKED_MATCHES]
+    dates: dict[int, str] = {
+        int(statement_id): str(day)
+        for statement_id, day in await db.execute_fetchall(
+            "SELECT id, coalesce(date, '') FROM statements WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps([row[0] for row in top]),),
+        )
+    }
+    ranked_ids = close_scores_newest_first([(row[0], float(row[1]), dates.get(row[0], "")) for row in top])
+    first = set(ranked_ids)
+    return ranked_ids + [statement_id for statement_id in found if statement_id not in first]
+
+
+def in_text(fts_query: str) -> str:
+    """`fts_query` looked for in the statements' text only, never in the speaker column."""
+    return f"text : ({fts_query})"
 
 
 def close_scores_newest_first(scored: list[tuple[int, float, str]]) -> list[int]:

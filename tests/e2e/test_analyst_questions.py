@@ -161,6 +161,19 @@ async def test_words_find_the_statements_that_hold_them(bot: RunningBot) -> None
     assert "trade in national currencies" in currencies
 
 
+async def test_a_word_finds_the_statements_that_hold_another_form_of_it(bot: RunningBot) -> None:
+    singular = await command(bot, "/quote national currency")
+    assert "trade in national currencies" in singular
+    sanction = await command(bot, "/quote sanction")
+    assert "sanctions had failed" in sanction
+
+
+async def test_a_timeline_of_words_lists_their_statements_in_date_order(bot: RunningBot) -> None:
+    timeline = await command(bot, "/timeline region")
+    days = re.findall(r"<code>(\d{4}-\d\d-\d\d)</code>", timeline)
+    assert len(days) >= 3 and days == sorted(days)
+
+
 async def test_a_speaker_and_a_subject_is_that_speakers_statements_on_it(bot: RunningBot) -> None:
     modi = await command(bot, "/quote modi terrorism")
     assert "<b>Narendra Modi</b>" in modi and "terrorism remained the gravest threat" in modi

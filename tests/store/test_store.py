@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.store.connection
 import bot.store.versions
 import bot.store.writes
 from bot.corpus.members import MembershipEvent
@@ -299,3 +300,39 @@ async def test_a_reprint_is_one_statement_and_outlives_its_first_source(store: S
     assert kept.id == only.id and kept.doc == "again.txt" and kept.sources == ("again.txt",)
     await store.apply(CorpusChange(parsed=[], removed=["again.txt"]))
     assert (await store.counts()).statements == 0
+
+
+async def test_words_match_by_stem_and_a_speaker_narrows_them(store: Store) -> None:
+    article = make_article("a.txt")
+    statements = [
+        make_statement(article, "Ann Lee", "Trade in national currencies will grow"),
+        make_statement(article, "Bo Chen", "A common currency is far off"),
+        make_statement(article, "Bo Chen", "Sanctioned banks cannot clear payments"),
+    ]
+    await store.apply(CorpusChange(parsed=[(article, statements)], removed=[]))
+    chen = next(n.id for n in await store.speaker_names() if n.name == "Bo Chen")
+    found = await store.statements(await store.ids_by_text('"currency"*'))
+    assert {s.speaker for s in found} == {"Ann Lee", "Bo Chen"}
+    assert [s.text for s in await store.statements(await store.ids_by_text('"sanction"*'))] == [statements[2].text]
+    theirs = await store.statements(await store.ids_by_text('"currency"*', speaker_id=chen))
+    assert [s.text for s in theirs] == ["A common currency is far off"]
+    # The speaker column is never searched as words.
+    assert await store.ids_by_text(f'"s{chen}"') == []
+
+
+async def test_an_index_from_before_stems_and_speaker_terms_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    article = make_article("a.txt")
+    said = make_statement(article, "Bo Chen", "Sanctioned banks cannot clear payments")
+    monkeypatch.setattr(bot.store.connection, "MIGRATIONS", bot.store.connection.MIGRATIONS[:8])
+    monkeypatch.setattr(bot.store.connection, "SCHEMA_VERSION", 8)
+    async with await Store.open(path) as old:
+        await old.apply(CorpusChange(parsed=[(article, [said])], removed=[]))
+    monkeypatch.undo()
+    async with await Store.open(path) as store:
+        assert await store.schema_version() == SCHEMA_VERSION
+        chen = next(n.id for n in await store.speaker_names() if n.name == "Bo Chen")
+        assert len(await store.ids_by_text('"sanction"*', speaker_id=chen)) == 1
+        assert await store.integrity_check() == "ok"
