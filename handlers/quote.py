@@ -62,9 +62,12 @@ async def present(update: Update, context: BotContext, found: Found, view: str, 
         await reply(update, render.nothing_found(query, resolution), keyboard)
 
 
-async def selection_or_expired(update: Update, context: BotContext, key: SelectionKey) -> list[int] | None:
-    """The statement ids of a selection; None, after telling the user, when the selection has expired."""
-    ids = await context.services.searcher.ids(key)
+async def selection_or_expired(
+    update: Update, context: BotContext, key: SelectionKey, by_date: bool = False
+) -> list[int] | None:
+    """The statement ids of a selection (see `Searcher.ids`); None, after telling the user, when the
+    selection has expired."""
+    ids = await context.services.searcher.ids(key, by_date)
     if ids is None:
         await show(update, EXPIRED)
     return ids

@@ -23,21 +23,19 @@ async def timeline(update: Update, context: BotContext) -> None:
     if not query:
         await show_timeline_page(update, context, SelectionKey.everything(), 0)
         return
-    found = await context.services.searcher.find(query, kinds=("speaker", "topic", "country", "year"))
+    found = await context.services.searcher.find(query, kinds=("speaker", "topic", "country", "year"), by_date=True)
     await present(update, context, found, "tl", show_timeline_page)
 
 
 async def show_timeline_page(update: Update, context: BotContext, key: SelectionKey, page: int) -> None:
     svc = context.services
-    ids = await selection_or_expired(update, context, key)
-    if ids is None:
+    ordered = await selection_or_expired(update, context, key, by_date=True)
+    if ordered is None:
         return
     events = _events_for(svc.searcher.subject(key), await svc.store.membership())
-    if not ids and not events:
+    if not ordered and not events:
         await show(update, EMPTY_CORPUS if key.kind == "a" else "Nothing to show on this timeline.")
         return
-    # Every selection but a text search comes newest first already; only ranked text results need sorting.
-    ordered = await svc.store.sort_by_date(ids) if key.kind == "x" else ids[::-1]
     pages = max(1, -(-len(ordered) // PAGE_SIZE))
     page %= pages
     statements = await svc.store.statements(ordered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
@@ -49,7 +47,7 @@ async def show_timeline_page(update: Update, context: BotContext, key: Selection
     entries += [(e.since, _event_line(e)) for e in events if start <= e.since <= end]
     entries.sort(key=lambda entry: entry[0])
     title = escape(svc.searcher.title(key))
-    counted = render.count_label(svc.searcher.total(key, len(ids)), len(ids))
+    counted = render.count_label(svc.searcher.total(key, len(ordered)), len(ordered))
     header = f"🗓 <b>Timeline: {title}</b> · {counted} statements"
     text = render.fit_lines(header, [line for _, line in entries])
     await show(update, text, render.page_keyboard("tl", key, page, pages))

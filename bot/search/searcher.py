@@ -51,7 +51,8 @@ class Searcher:
         self.store = store
         self.index = SearchIndex(version=-1)
         self._text_queries: dict[str, TextPlan] = {}
-        self._selections: OrderedDict[SelectionKey, list[int]] = OrderedDict()
+        # By (key, by_date): a timeline keeps its selection in date order beside the card's best-first one.
+        self._selections: OrderedDict[tuple[SelectionKey, bool], list[int]] = OrderedDict()
         self._refreshing = asyncio.Lock()
 
     @property
@@ -100,12 +101,15 @@ class Searcher:
 
     # -- from a query to a selection ------------------------------------------------------------------
 
-    async def find(self, query: str, kinds: Iterable[TargetKind] = ("speaker", "topic", "country")) -> Found:
+    async def find(
+        self, query: str, kinds: Iterable[TargetKind] = ("speaker", "topic", "country"), by_date: bool = False
+    ) -> Found:
         """What `query` asks for: a speaker (or year) it names, else the statements that hold its words.
 
         A speaker named with more words ("putin afghanistan") is that speaker's statements matching the
         rest; a topic or country the query names widens its words' matches and never replaces them. When
-        nothing matches, the answer says so, with suggestions that have statements to show.
+        nothing matches, the answer says so, with suggestions that have statements to show. The ids are
+        best first, or with `by_date` oldest first (see `ids`).
         """
         wanted = tuple(kinds)
         # Weak suggestions are only wanted when neither a name nor the text matches: looked for last.
@@ -113,18 +117,18 @@ class Searcher:
         target = resolution.best or dominant_speaker(resolution)
         if target is not None and target.kind in ("speaker", "year"):
             key = target_key(target)
-            ids = await self.ids(key)
+            ids = await self.ids(key, by_date)
             if ids:
                 return Found(Resolution(query, (Match(target, 100.0),)), key, self.title(key), tuple(ids))
         if resolution.ambiguous and all(m.target.kind == "speaker" for m in resolution.matches):
             return Found(resolution)
         for plan in self._plans(query, wanted, resolution):
             text_key = self._remember_text(plan)
-            found = await self.ids(text_key) if text_key else None
+            found = await self.ids(text_key, by_date) if text_key else None
             if text_key and found:
                 if plan.speaker is None and plan.widen is not None:
                     subject = target_key(plan.widen)
-                    if found == await self.ids(subject):
+                    if found == await self.ids(subject, by_date):
                         # No statement holds the words ("Иран", "dedollarization"): the selection is the topic
                         # or country they name, under its own title and with its own count.
                         return Found(
@@ -168,19 +172,26 @@ class Searcher:
         best = self.index.resolve(text, subjects, suggest=False).best if subjects else None
         return best if best is not None and best.count > 0 else None
 
-    async def ids(self, key: SelectionKey) -> list[int] | None:
-        """The statement ids of a selection, best first; None when the key is unknown or expired.
+    async def ids(self, key: SelectionKey, by_date: bool = False) -> list[int] | None:
+        """The statement ids of a selection, best first (a text search's by rank, the rest newest first), or
+        with `by_date` oldest first (undated ones first of all); None when the key is unknown or expired.
 
         A query asks for its selection at least twice (to find it, then to show a card), and every ◀ ▶ press
         asks again, so the latest selections are kept until the corpus version moves.
         """
-        cached = self._selections.get(key)
+        cached = self._selections.get((key, by_date))
         if cached is not None:
-            self._selections.move_to_end(key)
+            self._selections.move_to_end((key, by_date))
             return list(cached)
-        found = await self._lookup(key)
+        if not by_date or key.kind != "x":
+            newest_first = await self.ids(key) if by_date else await self._lookup(key)
+            found = newest_first[::-1] if by_date and newest_first is not None else newest_first
+        else:
+            # A timeline needs no ranking: the matches unscored, then put in date order by SQLite.
+            unranked = await self._lookup(key, ranked=False)
+            found = await self.store.sort_by_date(unranked) if unranked is not None else None
         if found is not None:
-            self._selections[key] = list(found)
+            self._selections[(key, by_date)] = list(found)
             while len(self._selections) > SELECTIONS_KEPT:
                 self._selections.popitem(last=False)
         return found
@@ -189,7 +200,7 @@ class Searcher:
         """Every statement of a selection, however many (for an export); not kept between requests."""
         return await self._lookup(key, limit=-1) or []
 
-    async def _lookup(self, key: SelectionKey, limit: int = RESULT_LIMIT) -> list[int] | None:
+    async def _lookup(self, key: SelectionKey, limit: int = RESULT_LIMIT, ranked: bool = True) -> list[int] | None:
         key = self.named(key)
         kind, value = key.kind, key.value
         if key.hashed:
@@ -206,20 +217,22 @@ class Searcher:
         if kind == "a":
             return await self.store.ids_by_date(limit=limit)
         if kind == "x" and value in self._text_queries:
-            return await self._plan_ids(self._text_queries[value], limit)
+            return await self._plan_ids(self._text_queries[value], limit, ranked)
         return None
 
-    async def _plan_ids(self, plan: TextPlan, limit: int) -> list[int]:
+    async def _plan_ids(self, plan: TextPlan, limit: int, ranked: bool = True) -> list[int]:
         """The statements holding the plan's words (of its speaker), then those of the topic or country it names."""
         expression = fts_expression(plan.words)
         speaker_id = int(plan.speaker.key) if plan.speaker is not None else None
-        found = await self.store.ids_by_text(expression, limit, speaker_id) if expression else []
+        found = await self.store.ids_by_text(expression, limit, speaker_id, ranked) if expression else []
         if plan.widen is not None:
             if speaker_id is not None:
                 kind = "topic" if plan.widen.kind == "topic" else "country"
                 wider = await self.store.ids_of_speaker_tagged(speaker_id, kind, plan.widen.key, limit)
             else:
-                wider = await self._lookup(target_key(plan.widen), limit) or []
+                subject = target_key(plan.widen)
+                # The subject's own selection is asked for next (to see whether any statement held the words).
+                wider = (await self.ids(subject) if limit == RESULT_LIMIT else await self._lookup(subject, limit)) or []
             seen = set(found)
             found += [statement_id for statement_id in wider if statement_id not in seen]
         return found[:limit] if limit >= 0 else found
