@@ -35,15 +35,19 @@ QUERY_STOP_WORDS = frozenset(
 )
 
 
-def fts_expression(query: str, any_word: bool = False) -> str | None:
-    """A safe FTS5 expression for the words of `query`; operators and quotes never pass through."""
+def fts_expression(query: str, prefix: bool = False) -> str | None:
+    """A safe FTS5 expression for the words of `query`; operators and quotes never pass through.
+
+    Each word matches by its stem (the index is stemmed: "currency" finds "currencies"); with `prefix`,
+    words of four letters or more also match longer words ("chaba" finds "Chabahar"), at a higher cost.
+    """
     # Single letters match nearly every row, and a prefix search only helps on longer words. Words like
     # "on" or "the" say nothing of the subject, and requiring them would hide most answers.
     words = [word for word in fold(query).split() if len(word) > 1]
     words = [word for word in words if word not in QUERY_STOP_WORDS][:12] or words[:12]
     if not words:
         return None
-    return (" OR " if any_word else " ").join(f'"{word}"*' if len(word) > 3 else f'"{word}"' for word in words)
+    return " ".join(f'"{word}"*' if prefix and len(word) > 3 else f'"{word}"' for word in words)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,8 @@
 -- The full-text index, made again for two reasons.
 -- Words match by their stems: "currencies" finds "currency" and "sanction" finds "sanctioned", where the
--- beginning of a word ("currencies"*) found only longer spellings of itself.
+-- beginning of a word ("currencies"*) found only longer spellings of itself. A stem is one exact term,
+-- whose rows FTS5 walks newest first and stops at the limit; a beginning ("sanction"*) first merges the rows
+-- of every term it stands for, several times the work on a common word, so it is only the fallback.
 -- Each statement's speaker is a term of its own column ("s42"), so "Putin on Afghanistan" is one FTS5
 -- query that steps through Putin's rows, not a walk over every row holding "Afghanistan" to check its speaker.
 DROP TRIGGER statements_fts_insert;
