@@ -7,7 +7,6 @@ callback data, and the latest selections are kept until the corpus version moves
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -79,10 +78,6 @@ class Searcher:
                 countries = await self.store.country_counts(delta.countries)
                 self.index.update(version, delta, speakers, topics, countries)
             self._selections.clear()
-            # The index is the process's biggest long-lived structure: millions of small objects at a
-            # million statements. Frozen, it is no longer walked by each full collection of the cyclic
-            # garbage collector, which at that size held up a reply for 100-200 ms now and then.
-            gc.freeze()
             return True
 
     # -- what handlers list and resolve ---------------------------------------------------------------
@@ -165,9 +160,11 @@ class Searcher:
                     if speaker is not None and self.index.names_speaker(" ".join(part), speaker):
                         subject = " ".join(rest)
                         plans.append(TextPlan(query, subject, speaker, self._widening(subject, kinds)))
-        # The whole query's own resolution says which topic or country it names, if one.
-        whole = resolution.best
-        widen = whole if whole is not None and whole.kind in ("topic", "country") and whole.count > 0 else None
+        # The whole query's own resolution says which topic or country it names, if one, even beside a
+        # speaker of the same name ("China said ..."): its statements widen the words' matches.
+        subjects = [m.target for m in resolution.matches if m.target.kind in ("topic", "country")]
+        whole = subjects[0] if len(subjects) == 1 else None
+        widen = whole if whole is not None and whole.count > 0 else None
         plans.append(TextPlan(query, " ".join(words), None, widen))
         return plans
 

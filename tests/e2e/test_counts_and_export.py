@@ -56,6 +56,24 @@ async def test_counts_are_the_corpus_not_the_paging_window(bot: RunningBot) -> N
     assert f"· {MANY:,} statements" in timeline["text"]
 
 
+async def test_a_country_that_is_also_a_speaker_counts_as_the_country(fake_api: FakeBotApi, tmp_path: Path) -> None:
+    # "China said ..." makes China a speaker too; /quote china is still every statement on China.
+    settings = bot_settings(fake_api, tmp_path / "china")
+    source = article("c.txt", date(2024, 5, 1))
+    said = [
+        statement(source, "China", "It will host the summit in Tianjin", countries=("China",), speaker_type="country"),
+        statement(source, "Ann Lee", "China and India agreed to talk", countries=("China", "India")),
+        statement(source, "Bo Chen", "Beijing wants calm on the border", countries=("China",)),
+    ]
+    async with await Store.open(settings.database_path) as store:
+        await store.apply(CorpusChange(parsed=[(source, said)], removed=[]))
+        async with running_bot_in_mode(fake_api, settings, store, "polling") as running:
+            members = await command(running, "/members china")
+            assert "3 statements mention China" in members["text"]
+            card = await command(running, "/quote china")
+            assert "China and India agreed" in card["text"] and "1 of 3 · #" in card["text"]
+
+
 async def test_the_export_button_sends_the_whole_selection_as_csv(bot: RunningBot) -> None:
     server = bot.server
     assert server is not None
