@@ -143,13 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     scales = QUICK_SCALES if args.quick else FULL_SCALES
     stores = asyncio.run(_scaled(base, seeds, scales)) if sections & {"query", "bot", "memory", "reload"} else {}
     if "query" in sections:
-        from bench.query import measure
-
         results["query"] = {}
         for total, path in stores.items():
             print(f"[bench] queries at {total:,} statements", file=sys.stderr)
             naive = NAIVE_QUERIES if total < 1_000_000 else NAIVE_QUERIES // 3  # a second each at 1M
-            results["query"][str(total)] = asyncio.run(measure(path, seeds, naive))  # type: ignore[index]
+            results["query"][str(total)] = _subprocess("bench.query", path, seeds, naive)  # type: ignore[index]
     middle = stores[100_000] if 100_000 in stores else next(iter(stores.values()), base)
     if "bot" in sections:
         from bench.bot import flood, throughput
