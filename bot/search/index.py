@@ -43,7 +43,8 @@ def fts_expression(query: str, prefix: bool = False) -> str | None:
     """
     # Single letters match nearly every row, and a prefix search only helps on longer words. Words like
     # "on" or "the" say nothing of the subject, and requiring them would hide most answers.
-    words = [word for word in fold(query).split() if len(word) > 1]
+    # A word given twice ("people-to-people") is one condition, scored once.
+    words = list(dict.fromkeys(word for word in fold(query).split() if len(word) > 1))
     words = [word for word in words if word not in QUERY_STOP_WORDS][:12] or words[:12]
     if not words:
         return None

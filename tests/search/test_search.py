@@ -176,3 +176,9 @@ def test_typos_are_forgiven_for_the_most_quoted_names_and_exact_names_always_cou
     assert index.resolve("norrov").best == index.speaker(1)
     assert index.resolve("qorvali").best == index.speaker(3)  # spelt exactly: found however rarely quoted
     assert index.resolve("qorvalli").best is None  # a typo of a name outside the fuzzy pool
+
+
+def test_fts_expression_looks_up_stems_once_each_and_beginnings_on_request() -> None:
+    assert fts_expression("people-to-people ties") == '"people" "ties"'
+    assert fts_expression("chaba port", prefix=True) == '"chaba"* "port"*'
+    assert fts_expression("on the") == '"on" "the"'  # only stop words: they are the query
