@@ -6,7 +6,7 @@ helpers take them off, keep the given names NER left out, and map a capital that
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from bot.corpus.countries import canonical_country, capital_cities
 from bot.corpus.cues import (
@@ -48,7 +48,26 @@ def entity_of(token: Token) -> Span | None:
     end = token.i + 1
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
+    if token.ent_type_ == "PERSON":
+        # The model sometimes cuts one name in two ("Bilawal Bhutto" | "Zardari"); the parse still joins
+        # them, the first part's words being compounds of the second's.
+        while start > 0 and _compound_into(doc[start - 1], start, end):
+            start = entity_of(doc[start - 1]).start  # type: ignore[union-attr]
+        while end < len(doc) and doc[end].ent_iob_ == "B" and _compound_into(doc[end - 1], end, _end_of(doc, end)):
+            end = _end_of(doc, end)
     return Span(doc, start, end, label=token.ent_type_)
+
+
+def _end_of(doc: Doc, start: int) -> int:
+    end = start + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return end
+
+
+def _compound_into(token: Token, start: int, end: int) -> bool:
+    """`token`, of another PERSON entity next to [start, end), is a compound of a word in it."""
+    return token.ent_type_ == "PERSON" and token.dep_ == "compound" and start <= token.head.i < end
 
 
 def strip_titles(words: list[Token]) -> list[Token]:

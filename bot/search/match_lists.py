@@ -192,6 +192,11 @@ class MatchList:
 
         for index in self.words.get(query, ()):
             keep(index, WORD_WEIGHT * 100.0)
+        parts = query.split()
+        if 1 < len(parts) <= 3 and all(len(part) > 2 for part in parts):
+            # Part of a longer name, spelt exactly: "bhutto zardari" in "Bilawal Bhutto Zardari".
+            for index in set.intersection(*(self.words.get(part, set()) for part in parts)):
+                keep(index, WORD_WEIGHT * 100.0)
         if exact_only or len(query) < MIN_FUZZY_CHARS:
             # Two or three letters fuzzily resemble everything; only exact names and words count.
             if query in self._position:

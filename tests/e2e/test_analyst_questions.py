@@ -68,6 +68,11 @@ ARTICLES = {
         "continent needed new ports.\n\n"
         "President Cyril Ramaphosa said South Africa would host the ministers next spring.\n"
     ),
+    # A surname of two words.
+    "a9.txt": (
+        " date 2024-06-12 ISLAMABAD, June 12. /Sample News/. Pakistani Foreign Minister Bilawal Bhutto Zardari "
+        "said Islamabad valued its ties with its neighbours in Central Asia.\n"
+    ),
     "a5.txt": (
         " date 2024-10-20 BEIJING, October 20. /Example Wire/. Chinese President Xi Jinping said China and India "
         "should settle their border talks through dialogue.\n"
@@ -137,6 +142,11 @@ async def test_one_person_under_spellings_honorifics_and_a_surname_is_one_speake
     raisi = await command(bot, "/quote raisi")
     assert "<b>Ebrahim Raisi</b>" in raisi and card_total(raisi) == 3
     assert "Ayatollah" not in raisi
+
+
+async def test_a_surname_of_two_words_finds_its_person(bot: RunningBot) -> None:
+    answer = await command(bot, "/quote bhutto zardari")
+    assert "<b>Bilawal Bhutto Zardari</b>" in answer and "valued its ties" in answer
 
 
 async def test_people_who_share_a_surname_stay_two(bot: RunningBot) -> None:
