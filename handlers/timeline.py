@@ -38,13 +38,19 @@ async def show_timeline_page(update: Update, context: BotContext, key: Selection
         return
     pages = max(1, -(-len(ordered) // PAGE_SIZE))
     page %= pages
-    statements = await svc.store.statements(ordered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+    first = page * PAGE_SIZE
+    # The statement before the page too: its date is where this page's membership events begin.
+    before_id = ordered[first - 1] if page > 0 else None
+    read = await svc.store.statements(ordered[max(0, first - 1) : first + PAGE_SIZE])
+    before = next((s for s in read if s.id == before_id), None)
+    statements = [s for s in read if s.id != before_id]
     dated = [s.date for s in statements if s.date]
-    # Membership events sit among the statements of their dates; the first and last pages take the rest.
-    start = min(dated) if dated and page > 0 else date.min
-    end = max(dated) if dated and page < pages - 1 else date.max
+    # Each event sits on one page: after the previous page's last date, up to this page's last (the last
+    # page takes everything after; undated statements, which come first, take none).
+    start = before.date if before is not None and before.date else date.min
+    end = date.max if page == pages - 1 else max(dated, default=date.min)
     entries = [(s.date or date.min, render.statement_line(s)) for s in statements]
-    entries += [(e.since, _event_line(e)) for e in events if start <= e.since <= end]
+    entries += [(e.since, _event_line(e)) for e in events if start < e.since <= end]
     entries.sort(key=lambda entry: entry[0])
     title = escape(svc.searcher.title(key))
     counted = render.count_label(svc.searcher.total(key, len(ordered)), len(ordered))

@@ -121,3 +121,33 @@ async def test_ask_prints_the_reply_with_its_buttons(sample_store: Store, tmp_pa
     settings = Settings(database_path=tmp_path / "unused.db", _env_file=None)  # type: ignore[call-arg]
     assert await ask(settings, sample_store, "/quote norov", printed.append) == 0
     assert "Vladimir Norov" in printed[0] and "[◀] [1/2] [▶]" in printed[0]
+
+
+async def test_a_membership_event_sits_on_one_timeline_page_however_many_share_its_date(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from bot.store import CorpusChange, MembershipEvent
+    from tests.auxil.corpus import article, statement
+
+    settings = Settings(database_path=tmp_path / "unused.db", _env_file=None)  # type: ignore[call-arg]
+    async with await Store.open(tmp_path / "events.db") as store:
+        undated = article("undated.txt", None)
+        joined = article("joined.txt", date(2023, 7, 4))
+        later = article("later.txt", date(2023, 9, 1))
+        parsed = [
+            (undated, [statement(undated, "Ann Lee", f"Undated remark {n}") for n in range(9)]),
+            (joined, [statement(joined, "Bo Chen", f"Remark {n} on the day Iran joined") for n in range(12)]),
+            (later, [statement(later, "Bo Chen", "A later remark")]),
+        ]
+        await store.apply(CorpusChange(parsed=parsed, removed=[]))
+        await store.replace_membership([MembershipEvent("Iran", "IR", "member", date(2023, 7, 4), None, "test", "")])
+        async with LocalChat(settings, store) as chat:
+            page = await one(chat, "/timeline")
+            texts = [page.text]
+            while "▶" in labels(page) and len(texts) < 10:
+                [page] = await chat.press(page, labels(page).index("▶") + 1)
+                if page.text in texts:
+                    break
+                texts.append(page.text)
+    assert len(texts) == 3
+    assert sum(text.count("becomes an SCO member") for text in texts) == 1
