@@ -81,14 +81,20 @@ async def show_card(update: Update, context: BotContext, key: SelectionKey, posi
     if not ids:
         await show(update, f"No statements for {escape(svc.searcher.title(key))} any more.")
         return
-    position %= len(ids)
+    # Paging goes round every statement the selection counts, past the first window it read.
+    total = svc.searcher.total(key, len(ids))
+    position %= total or len(ids)
+    if position >= len(ids):
+        ids = await svc.searcher.ids(key, reach=position + 1) or ids
+        position %= len(ids)
     statement = await svc.store.statement(ids[position])
     if statement is None:
         await show(update, EXPIRED)
         return
-    label = render.count_label(svc.searcher.total(key, len(ids)), len(ids))
-    text = render.statement_card(statement, position, len(ids), label)
-    await show(update, text, render.card_keyboard(key, position, len(ids), statement))
+    label = render.count_label(total, len(ids))
+    size = max(total or 0, len(ids))
+    text = render.statement_card(statement, position, size, label)
+    await show(update, text, render.card_keyboard(key, position, size, statement))
 
 
 # A CSV of this many statements is a few MB, well within what a bot may send.

@@ -53,7 +53,10 @@ async def show_timeline_page(update: Update, context: BotContext, key: Selection
     entries += [(e.since, _event_line(e)) for e in events if start < e.since <= end]
     entries.sort(key=lambda entry: entry[0])
     title = escape(svc.searcher.title(key))
-    counted = render.count_label(svc.searcher.total(key, len(ordered)), len(ordered))
+    total = svc.searcher.total(key, len(ordered))
+    counted = render.count_label(total, len(ordered))
+    if total is None or total > len(ordered):
+        counted = f"the newest {len(ordered):,} of {counted}"
     header = f"🗓 <b>Timeline: {title}</b> · {counted} statements"
     text = render.fit_lines(header, [line for _, line in entries])
     await show(update, text, render.page_keyboard("tl", key, page, pages))

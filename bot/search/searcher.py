@@ -174,19 +174,22 @@ class Searcher:
         best = self.index.resolve(text, subjects, suggest=False).best if subjects else None
         return best if best is not None and best.count > 0 else None
 
-    async def ids(self, key: SelectionKey, by_date: bool = False) -> list[int] | None:
+    async def ids(self, key: SelectionKey, by_date: bool = False, reach: int = 0) -> list[int] | None:
         """The statement ids of a selection, best first (a text search's by rank, the rest newest first), or
-        with `by_date` oldest first (undated ones first of all); None when the key is unknown or expired.
+        with `by_date` the newest RESULT_LIMIT oldest first (undated ones first of all); None when the key
+        is unknown or expired.
 
+        The first RESULT_LIMIT are read, and more, best first, when a card is paged to `reach` past them.
         A query asks for its selection at least twice (to find it, then to show a card), and every ◀ ▶ press
         asks again, so the latest selections are kept until the corpus version moves.
         """
         cached = self._selections.get((key, by_date))
-        if cached is not None:
+        if cached is not None and (len(cached) >= reach or len(cached) % RESULT_LIMIT or by_date):
             self._selections.move_to_end((key, by_date))
             return list(cached)
         if not by_date or key.kind != "x":
-            newest_first = await self.ids(key) if by_date else await self._lookup(key)
+            limit = RESULT_LIMIT * -(-max(reach, 1) // RESULT_LIMIT)
+            newest_first = await self.ids(key) if by_date else await self._lookup(key, limit)
             found = newest_first[::-1] if by_date and newest_first is not None else newest_first
         else:
             # A timeline needs no ranking: the matches unscored, then put in date order by SQLite.

@@ -53,7 +53,18 @@ async def test_counts_are_the_corpus_not_the_paging_window(bot: RunningBot) -> N
     card = await command(bot, "/quote ann lee")
     assert f"1 of {MANY:,} · #" in card["text"]
     timeline = await command(bot, "/timeline ann lee")
-    assert f"· {MANY:,} statements" in timeline["text"]
+    assert f"· the newest {RESULT_LIMIT:,} of {MANY:,} statements" in timeline["text"]
+
+
+async def test_a_card_pages_round_every_statement_past_the_first_thousand(bot: RunningBot) -> None:
+    server = bot.server
+    assert server is not None
+    card = await command(bot, "/quote ann lee")
+    assert f"plan number {MANY - 1} " in card["text"]
+    back = next(b for row in server.buttons(USER_ID, card["message_id"]) for b in row if b["text"] == "◀")
+    await bot.deliver(updates.callback_query(back["callback_data"], message=card))
+    edited = await server.wait_for("editMessageText", lambda c: f"{MANY} of {MANY:,}" in str(c.params["text"]))
+    assert "plan number 0 " in str(edited.params["text"])
 
 
 async def test_a_country_that_is_also_a_speaker_counts_as_the_country(fake_api: FakeBotApi, tmp_path: Path) -> None:
