@@ -20,6 +20,8 @@ from bot.store import Store
 TEXT_SEARCHES_KEPT = 5000
 # A surname opens the person it fits when they have this many times the statements of the others it fits.
 DOMINANCE = 3
+# The least score (rapidfuzz's 0-100) at which a name is offered as "did you mean".
+OFFERED = 70.0
 # Selections (up to RESULT_LIMIT ids each) kept between requests: a few MB at most.
 SELECTIONS_KEPT = 256
 RESULT_LIMIT = 1000
@@ -138,7 +140,9 @@ class Searcher:
         if resolution.ambiguous:
             return Found(resolution)
         resolution = self.index.resolve(query, wanted)
-        suggestions = tuple(m for m in resolution.suggestions if m.target.count > 0)
+        # A "did you mean" needs a likeness a reader sees ("norrov" for Norov); below it, the bot says that
+        # nothing matches and offers the closest names instead ("kashmir" is not Mottaki).
+        suggestions = tuple(m for m in resolution.suggestions if m.target.count > 0 and m.score >= OFFERED)
         if not suggestions:
             closest = [t for t in self.index.closest(query) if t.count > 0]
             suggestions = tuple(Match(t, 0.0) for t in closest)

@@ -182,3 +182,11 @@ def test_fts_expression_looks_up_stems_once_each_and_beginnings_on_request() -> 
     assert fts_expression("people-to-people ties") == '"people" "ties"'
     assert fts_expression("chaba port", prefix=True) == '"chaba"* "port"*'
     assert fts_expression("on the") == '"on" "the"'  # only stop words: they are the query
+
+
+async def test_a_faint_likeness_is_not_offered_as_did_you_mean(searcher: Searcher) -> None:
+    # "morova" is 69 of 100 like a word of "Vladimir Norov" (73, less a word's 5%): too faint to offer.
+    faint = await searcher.find("morova")
+    assert faint.key is None and all(m.score == 0.0 for m in faint.resolution.suggestions)
+    typo = await searcher.find("norrov")
+    assert typo.key is not None and "Norov" in typo.title
