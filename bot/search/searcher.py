@@ -53,6 +53,8 @@ class Searcher:
         self.store = store
         self.index = SearchIndex(version=-1)
         self._text_queries: dict[str, TextPlan] = {}
+        # The text searches (by key value) whose words no statement holds: only their topic or country matched.
+        self._wordless: set[str] = set()
         # By (key, by_date): a timeline keeps its selection in date order beside the card's best-first one.
         self._selections: OrderedDict[tuple[SelectionKey, bool], list[int]] = OrderedDict()
         self._refreshing = asyncio.Lock()
@@ -80,6 +82,7 @@ class Searcher:
                 countries = await self.store.country_counts(delta.countries)
                 self.index.update(version, delta, speakers, topics, countries)
             self._selections.clear()
+            self._wordless.clear()
             return True
 
     # -- what handlers list and resolve ---------------------------------------------------------------
@@ -130,7 +133,7 @@ class Searcher:
             if text_key and found:
                 if plan.speaker is None and plan.widen is not None:
                     subject = target_key(plan.widen)
-                    if found == await self.ids(subject, by_date):
+                    if text_key.value in self._wordless:
                         # No statement holds the words ("Иран", "dedollarization"): the selection is the topic
                         # or country they name, under its own title and with its own count.
                         return Found(
@@ -226,11 +229,14 @@ class Searcher:
         if kind == "a":
             return await self.store.ids_by_date(limit=limit)
         if kind == "x" and value in self._text_queries:
-            return await self._plan_ids(self._text_queries[value], limit, ranked)
+            found, worded = await self._plan_ids(self._text_queries[value], limit, ranked)
+            (self._wordless.discard if worded else self._wordless.add)(value)
+            return found
         return None
 
-    async def _plan_ids(self, plan: TextPlan, limit: int, ranked: bool = True) -> list[int]:
-        """The statements holding the plan's words (of its speaker), then those of the topic or country it names."""
+    async def _plan_ids(self, plan: TextPlan, limit: int, ranked: bool = True) -> tuple[list[int], bool]:
+        """The statements holding the plan's words (of its speaker), then those of the topic or country it
+        names; and whether any statement held the words."""
         speaker_id = int(plan.speaker.key) if plan.speaker is not None else None
         found: list[int] = []
         # Whole words (by their stems) first; only when none matches are they taken as beginnings of words.
@@ -238,17 +244,18 @@ class Searcher:
             expression = fts_expression(plan.words, prefix)
             if expression and not found:
                 found = await self.store.ids_by_text(expression, limit, speaker_id, ranked)
+        worded = bool(found)
         if plan.widen is not None:
             if speaker_id is not None:
                 kind = "topic" if plan.widen.kind == "topic" else "country"
                 wider = await self.store.ids_of_speaker_tagged(speaker_id, kind, plan.widen.key, limit)
             else:
                 subject = target_key(plan.widen)
-                # The subject's own selection is asked for next (to see whether any statement held the words).
+                # Through the selection cache: the subject is often asked for on its own next.
                 wider = (await self.ids(subject) if limit == RESULT_LIMIT else await self._lookup(subject, limit)) or []
             seen = set(found)
             found += [statement_id for statement_id in wider if statement_id not in seen]
-        return found[:limit] if limit >= 0 else found
+        return (found[:limit] if limit >= 0 else found), worded
 
     def named(self, key: SelectionKey) -> SelectionKey:
         """Turn a digest key ("t#…") back into the name it stands for, while the index knows it."""
@@ -305,7 +312,9 @@ class Searcher:
         self._text_queries.pop(key.value, None)
         self._text_queries[key.value] = plan
         while len(self._text_queries) > TEXT_SEARCHES_KEPT:
-            self._text_queries.pop(next(iter(self._text_queries)))
+            oldest = next(iter(self._text_queries))
+            del self._text_queries[oldest]
+            self._wordless.discard(oldest)
         return key
 
 

@@ -184,6 +184,9 @@ async def test_a_timeline_of_words_lists_their_statements_in_date_order(bot: Run
     timeline = await command(bot, "/timeline region")
     days = re.findall(r"<code>(\d{4}-\d\d-\d\d)</code>", timeline)
     assert len(days) >= 3 and days == sorted(days)
+    # The words' own timeline, even where every statement holding them is of the topic they name.
+    sanctions = await command(bot, "/timeline sanctions")
+    assert "Timeline: “sanctions”" in sanctions and "sanctions had failed" in sanctions
 
 
 async def test_a_speaker_and_a_subject_is_that_speakers_statements_on_it(bot: RunningBot) -> None:
