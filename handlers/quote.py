@@ -92,8 +92,14 @@ async def show_card(update: Update, context: BotContext, key: SelectionKey, posi
         await show(update, EXPIRED)
         return
     label = render.count_label(total, len(ids))
+    note = ""
+    worded = svc.searcher.worded(key)
+    if worded is not None and worded[0] < len(ids):
+        # Words widened by their topic or country: say where the words end and the subject begins.
+        label = f"{label}, {worded[0]:,} with the words"
+        note = f"On {worded[1]}, without the words" if position >= worded[0] else ""
     size = max(total or 0, len(ids))
-    text = render.statement_card(statement, position, size, label)
+    text = render.statement_card(statement, position, size, label, note)
     await show(update, text, render.card_keyboard(key, position, size, statement))
 
 

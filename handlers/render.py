@@ -56,7 +56,11 @@ def count_label(total: int | None, shown: int) -> str:
 
 
 def statement_card(
-    statement: StoredStatement, position: int | None = None, total: int | None = None, total_label: str = ""
+    statement: StoredStatement,
+    position: int | None = None,
+    total: int | None = None,
+    total_label: str = "",
+    note: str = "",
 ) -> str:
     """One statement: the words, who said them, when and where it was reported."""
     lines = [speaker_line(statement), "", quoted(statement, CARD_TEXT_LIMIT), ""]
@@ -66,6 +70,8 @@ def statement_card(
     tags = [*statement.topics, *statement.countries]
     if tags:
         lines.append(escape(" · ".join(tags)))
+    if note:
+        lines.append(f"<i>{escape(note)}</i>")
     footer = f"#{statement.id}"
     if position is not None and total:
         footer = f"{position + 1} of {total_label or total} · {footer}"

@@ -53,8 +53,9 @@ class Searcher:
         self.store = store
         self.index = SearchIndex(version=-1)
         self._text_queries: dict[str, TextPlan] = {}
-        # The text searches (by key value) whose words no statement holds: only their topic or country matched.
-        self._wordless: set[str] = set()
+        # How many statements hold each text search's words (by key value), of those it read: the rest of its
+        # selection is the topic or country that widened it.
+        self._worded: dict[str, int] = {}
         # By (key, by_date): a timeline keeps its selection in date order beside the card's best-first one.
         self._selections: OrderedDict[tuple[SelectionKey, bool], list[int]] = OrderedDict()
         self._refreshing = asyncio.Lock()
@@ -82,7 +83,7 @@ class Searcher:
                 countries = await self.store.country_counts(delta.countries)
                 self.index.update(version, delta, speakers, topics, countries)
             self._selections.clear()
-            self._wordless.clear()
+            self._worded.clear()
             return True
 
     # -- what handlers list and resolve ---------------------------------------------------------------
@@ -133,7 +134,7 @@ class Searcher:
             if text_key and found:
                 if plan.speaker is None and plan.widen is not None:
                     subject = target_key(plan.widen)
-                    if text_key.value in self._wordless:
+                    if not self._worded.get(text_key.value):
                         # No statement holds the words ("Иран", "dedollarization"): the selection is the topic
                         # or country they name, under its own title and with its own count.
                         return Found(
@@ -230,13 +231,13 @@ class Searcher:
             return await self.store.ids_by_date(limit=limit)
         if kind == "x" and value in self._text_queries:
             found, worded = await self._plan_ids(self._text_queries[value], limit, ranked)
-            (self._wordless.discard if worded else self._wordless.add)(value)
+            self._worded[value] = worded
             return found
         return None
 
-    async def _plan_ids(self, plan: TextPlan, limit: int, ranked: bool = True) -> tuple[list[int], bool]:
+    async def _plan_ids(self, plan: TextPlan, limit: int, ranked: bool = True) -> tuple[list[int], int]:
         """The statements holding the plan's words (of its speaker), then those of the topic or country it
-        names; and whether any statement held the words."""
+        names; and how many held the words."""
         speaker_id = int(plan.speaker.key) if plan.speaker is not None else None
         found: list[int] = []
         # Whole words (by their stems) first; only when none matches are they taken as beginnings of words.
@@ -244,7 +245,7 @@ class Searcher:
             expression = fts_expression(plan.words, prefix)
             if expression and not found:
                 found = await self.store.ids_by_text(expression, limit, speaker_id, ranked)
-        worded = bool(found)
+        worded = len(found)
         if plan.widen is not None:
             if speaker_id is not None:
                 kind = "topic" if plan.widen.kind == "topic" else "country"
@@ -280,6 +281,15 @@ class Searcher:
             return max(counted.count, shown)
         return shown if shown < RESULT_LIMIT else None
 
+    def worded(self, key: SelectionKey) -> tuple[int, str] | None:
+        """For words widened by a topic or country: how many of the selection's first statements hold the
+        words, and the subject the others are of."""
+        plan = self._text_queries.get(key.value) if key.kind == "x" else None
+        held = self._worded.get(key.value) if plan is not None else None
+        if plan is None or plan.widen is None or held is None:
+            return None
+        return held, plan.widen.label
+
     def subject(self, key: SelectionKey) -> SelectionKey:
         """The topic or country a selection is about: its own key, or for words the one that widened them."""
         key = self.named(key)
@@ -314,7 +324,7 @@ class Searcher:
         while len(self._text_queries) > TEXT_SEARCHES_KEPT:
             oldest = next(iter(self._text_queries))
             del self._text_queries[oldest]
-            self._wordless.discard(oldest)
+            self._worded.pop(oldest, None)
         return key
 
 

@@ -171,6 +171,17 @@ async def test_words_find_the_statements_that_hold_them(bot: RunningBot) -> None
     assert "trade in national currencies" in currencies
 
 
+async def test_a_card_says_where_the_words_end_and_their_topic_begins(bot: RunningBot) -> None:
+    card = await reply(bot, "/quote chabahar")
+    assert "1 of 2, 1 with the words" in card.params["text"] and "without the words" not in card.params["text"]
+    server = bot.server
+    assert server is not None
+    forward = next(b for row in server.buttons(USER_ID, card.result["message_id"]) for b in row if b["text"] == "▶")
+    await bot.deliver(updates.callback_query(forward["callback_data"], message=card.result))
+    second = await server.wait_for("editMessageText", lambda c: "2 of 2" in str(c.params["text"]))
+    assert "without the words" in str(second.params["text"]) and "Chabahar" not in str(second.params["text"])
+
+
 async def test_a_word_finds_the_statements_that_hold_another_form_of_it(bot: RunningBot) -> None:
     singular = await command(bot, "/quote national currency")
     assert "trade in national currencies" in singular

@@ -82,7 +82,7 @@ async def test_a_country_that_is_also_a_speaker_counts_as_the_country(fake_api: 
             members = await command(running, "/members china")
             assert "3 statements mention China" in members["text"]
             card = await command(running, "/quote china")
-            assert "China and India agreed" in card["text"] and "1 of 3 · #" in card["text"]
+            assert "China and India agreed" in card["text"] and "1 of 3, 1 with the words · #" in card["text"]
 
 
 async def test_the_export_button_sends_the_whole_selection_as_csv(bot: RunningBot) -> None:
