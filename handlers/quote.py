@@ -83,7 +83,8 @@ async def show_card(update: Update, context: BotContext, key: SelectionKey, posi
         return
     # Paging goes round every statement the selection counts, past the first window it read.
     total = svc.searcher.total(key, len(ids))
-    position %= total or len(ids)
+    size = total or len(ids)
+    position %= size
     if position >= len(ids):
         ids = await svc.searcher.ids(key, reach=position + 1) or ids
         position %= len(ids)
@@ -98,7 +99,6 @@ async def show_card(update: Update, context: BotContext, key: SelectionKey, posi
         # Words widened by their topic or country: say where the words end and the subject begins.
         label = f"{label}, {worded[0]:,} with the words"
         note = f"On {worded[1]}, without the words" if position >= worded[0] else ""
-    size = max(total or 0, len(ids))
     text = render.statement_card(statement, position, size, label, note)
     await show(update, text, render.card_keyboard(key, position, size, statement))
 

@@ -45,9 +45,7 @@ def entity_of(token: Token) -> Span | None:
     start = token.i
     while start > 0 and doc[start].ent_iob_ == "I":
         start -= 1
-    end = token.i + 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
-        end += 1
+    end = _end_of(doc, token.i)
     if token.ent_type_ == "PERSON":
         # The model sometimes cuts one name in two ("Bilawal Bhutto" | "Zardari"); the parse still joins
         # them, the first part's words being compounds of the second's.
@@ -59,6 +57,7 @@ def entity_of(token: Token) -> Span | None:
 
 
 def _end_of(doc: Doc, start: int) -> int:
+    """Where the entity with a word at `start` ends: past the words tagged as inside it."""
     end = start + 1
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
