@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from bot.search.days import StatementDays
 from bot.search.index import MAX_QUERY_CHARS, Match, Resolution, SearchIndex, fts_expression
 from bot.search.keys import SelectionKey, short_digest
 from bot.search.match_lists import Target, TargetKind, fold
@@ -59,6 +60,7 @@ class Searcher:
         # By (key, by_date): a timeline keeps its selection in date order beside the card's best-first one.
         self._selections: OrderedDict[tuple[SelectionKey, bool], list[int]] = OrderedDict()
         self._refreshing = asyncio.Lock()
+        self.days = StatementDays()
 
     @property
     def version(self) -> int:
@@ -77,7 +79,10 @@ class Searcher:
             delta = await self.store.changes(self.index.version, version)
             if delta is None:
                 self.index = await SearchIndex.from_store(self.store)
+                await self.days.read(self.store)
             else:
+                if delta.statements_from is not None:
+                    await self.days.read(self.store, delta.statements_from)
                 speakers = await self.store.speaker_names(delta.speakers)
                 topics = await self.store.topic_counts(delta.topics)
                 countries = await self.store.country_counts(delta.countries)
@@ -200,9 +205,9 @@ class Searcher:
             newest_first = await self.ids(key) if by_date else await self._lookup(key, limit)
             found = newest_first[::-1] if by_date and newest_first is not None else newest_first
         else:
-            # A timeline needs no ranking: the matches unscored, then put in date order by SQLite.
+            # A timeline needs no ranking: the matches unscored, then put in date order.
             unranked = await self._lookup(key, ranked=False)
-            found = await self.store.sort_by_date(unranked) if unranked is not None else None
+            found = self.days.oldest_first(unranked) if unranked is not None else None
         if found is not None:
             self._selections[(key, by_date)] = list(found)
             while len(self._selections) > SELECTIONS_KEPT:
@@ -244,7 +249,7 @@ class Searcher:
         for prefix in (False, True):
             expression = fts_expression(plan.words, prefix)
             if expression and not found:
-                found = await self.store.ids_by_text(expression, limit, speaker_id, ranked)
+                found = await self.store.ids_by_text(expression, limit, speaker_id, ranked, self.days.day)
         worded = len(found)
         if plan.widen is not None:
             if speaker_id is not None:

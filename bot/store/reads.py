@@ -215,11 +215,16 @@ class Store:
         )
 
     async def ids_by_text(
-        self, fts_query: str, limit: int = 1000, speaker_id: int | None = None, ranked: bool = True
+        self,
+        fts_query: str,
+        limit: int = 1000,
+        speaker_id: int | None = None,
+        ranked: bool = True,
+        day_of: Callable[[int], int] | None = None,
     ) -> list[int]:
         """Full-text matches, best first, or newest first unless `ranked` (see bot/store/selections.py); with
-        `speaker_id`, only theirs."""
-        return await selections.ids_by_text(self._db, fts_query, limit, speaker_id, ranked)
+        `speaker_id`, only theirs. `day_of` gives a statement's day as `days` does, where the caller knows it."""
+        return await selections.ids_by_text(self._db, fts_query, limit, speaker_id, ranked, day_of)
 
     async def ids_of_speaker_tagged(self, speaker_id: int, kind: str, value: str, limit: int = 1000) -> list[int]:
         """One speaker's statements with a topic (`kind` "topic") or a country ("country"), newest first."""
@@ -254,16 +259,14 @@ class Store:
             (*(value for _, value in bounds), limit),
         )
 
-    async def sort_by_date(self, ids: Sequence[int]) -> list[int]:
-        """The same statements, oldest first; undated ones first of all."""
-        if not ids:
-            return []
-        # One statement for any number of ids, sorted by SQLite: one trip to the database thread.
-        return await fetch_ids(
-            self._db,
-            "SELECT id FROM statements WHERE id IN (SELECT value FROM json_each(?)) ORDER BY coalesce(date, ''), id",
-            (json.dumps(list(ids)),),
+    async def days(self, from_id: int = 0, limit: int = 100_000) -> list[tuple[int, int]]:
+        """(id, day) of the statements from `from_id` on, in id order, a page at a time; the day is the number
+        YYYYMMDD, and 0 for an undated statement. The searcher keeps them to sort by date in memory."""
+        rows = await self._db.execute_fetchall(
+            f"SELECT id, {selections.DAY} FROM statements WHERE id >= ? ORDER BY id LIMIT ?",
+            (from_id, limit),
         )
+        return [(int(i), int(day)) for i, day in rows]
 
     async def source(self, statement_id: int) -> SourceParagraph | None:
         statement = await self.statement(statement_id)

@@ -103,8 +103,10 @@ KnownDocument: TypeAlias = tuple[str, FileStat | None]
 
 @dataclass(slots=True)
 class CorpusDelta:
-    """What some corpus versions changed that search shows: the speakers, topics and countries to read again."""
+    """What some corpus versions changed that search shows: the speakers, topics and countries to read again,
+    and the lowest id of the statements they added (ids are given upwards, so every new one is from it on)."""
 
     speakers: set[int] = field(default_factory=set)
     topics: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
+    statements_from: int | None = None

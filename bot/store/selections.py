@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Callable
 
 import aiosqlite
 
@@ -16,46 +18,61 @@ from bot.store.connection import fetch_ids
 RANKED_MATCHES = 200
 # bm25 scores within this share of each other are equally good answers: the newer statement goes first.
 CLOSE_SCORES = 0.1
+# A statement's day as a number that sorts as the date does: YYYYMMDD, and 0 for an undated statement.
+DAY = "coalesce(CAST(replace(date, '-', '') AS INTEGER), 0)"
 _TAG_TABLES = {"topic": ("statement_topics", "topic"), "country": ("statement_countries", "country")}
 
 
 async def ids_by_text(
-    db: aiosqlite.Connection, fts_query: str, limit: int, speaker_id: int | None = None, ranked: bool = True
+    db: aiosqlite.Connection,
+    fts_query: str,
+    limit: int,
+    speaker_id: int | None = None,
+    ranked: bool = True,
+    day_of: Callable[[int], int] | None = None,
 ) -> list[int]:
-    """Full-text matches (of one speaker's statements, with `speaker_id`): the best-ranked of the latest
-    RANKED_MATCHES first, newer first among close scores, then the rest newest first; unless `ranked` is
-    False, when they are all newest loaded first.
+    """Full-text matches (of one speaker's statements, with `speaker_id`), newest loaded first; `ranked`,
+    those among the newest statements go first, the best of them by bm25 and newer first among close scores.
 
-    `fts_query` must already be a safe FTS5 expression. The matches are taken newest first (FTS5 walks its
-    index backwards and stops at `limit`) with their bm25 scores in the same query: FTS5 counts each
-    phrase's rows once for the scores, and a second query would count them again. Only the first
-    RANKED_MATCHES are ranked by those scores, so only their dates are read.
+    `fts_query` must already be a safe FTS5 expression. FTS5 walks its index newest first and stops at
+    `limit`. The ranking reads the index of the newest statements only (migration 0010), where bm25()
+    counts a phrase's rows in the window, not in the whole corpus: its cost stays that of a small corpus.
+    `day_of` gives a statement's day (YYYYMMDD) where the caller keeps them; else they are read here.
     """
     # The speaker column only narrows: the words are looked for in the text, and only the text is scored.
     expression = in_text(fts_query)
     if speaker_id is not None:
         expression = f'speaker_term : "s{speaker_id}" AND {expression}'
-    score = "bm25(statements_fts, 1.0, 0.0)" if ranked else "0"
-    rows = list(
-        await db.execute_fetchall(
-            f"SELECT rowid, {score} FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
-            (expression, limit),
-        )
+    found = await fetch_ids(
+        db,
+        "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+        (expression, limit),
     )
-    found = [int(row[0]) for row in rows]
     if not ranked or len(found) <= 1:
         return found
-    top = rows[:RANKED_MATCHES]
-    dates: dict[int, str] = {
-        int(statement_id): str(day)
-        for statement_id, day in await db.execute_fetchall(
-            "SELECT id, coalesce(date, '') FROM statements WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps([row[0] for row in top]),),
+    scored = [
+        (int(statement_id), float(score))
+        for statement_id, score in await db.execute_fetchall(
+            "SELECT rowid, bm25(recent_fts, 1.0, 0.0) FROM recent_fts WHERE recent_fts MATCH ? "
+            "ORDER BY rowid DESC LIMIT ?",
+            (expression, RANKED_MATCHES),
         )
-    }
-    ranked_ids = close_scores_newest_first([(row[0], float(row[1]), dates.get(row[0], "")) for row in top])
+    ]
+    if day_of is None:
+        # A statement a load took away since the match is simply undated here; the next query will not see it.
+        days = defaultdict(int, await days_of(db, [statement_id for statement_id, _ in scored]))
+        day_of = days.__getitem__
+    ranked_ids = close_scores_newest_first([(i, score, day_of(i)) for i, score in scored])
     first = set(ranked_ids)
     return ranked_ids + [statement_id for statement_id in found if statement_id not in first]
+
+
+async def days_of(db: aiosqlite.Connection, ids: list[int]) -> list[tuple[int, int]]:
+    """(id, day as YYYYMMDD, 0 when undated) of the given statements."""
+    rows = await db.execute_fetchall(
+        f"SELECT id, {DAY} FROM statements WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+    )
+    return [(int(i), int(day)) for i, day in rows]
 
 
 def in_text(fts_query: str) -> str:
@@ -63,11 +80,11 @@ def in_text(fts_query: str) -> str:
     return f"text : ({fts_query})"
 
 
-def close_scores_newest_first(scored: list[tuple[int, float, str]]) -> list[int]:
+def close_scores_newest_first(scored: list[tuple[int, float, int]]) -> list[int]:
     """Ids by bm25 (lower is better), and within each run of scores close to its best, newest first."""
     by_score = sorted(scored, key=lambda row: (row[1], -row[0]))
     ordered: list[int] = []
-    group: list[tuple[int, float, str]] = []
+    group: list[tuple[int, float, int]] = []
     for row in by_score:
         if group and abs(row[1] - group[0][1]) > CLOSE_SCORES * abs(group[0][1]):
             ordered += [i for i, _, _ in sorted(group, key=lambda r: (r[2], r[0]), reverse=True)]

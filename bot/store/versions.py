@@ -36,7 +36,8 @@ async def bump_version(db: aiosqlite.Connection, delta: CorpusDelta | None) -> N
     if delta is not None and len(delta.speakers) + len(delta.topics) + len(delta.countries) > LOGGED_CHANGES:
         delta = None
     await db.execute(
-        "INSERT OR REPLACE INTO corpus_versions (version, rebuild) VALUES (?, ?)", (version, delta is None)
+        "INSERT OR REPLACE INTO corpus_versions (version, rebuild, statements_from) VALUES (?, ?, ?)",
+        (version, delta is None, delta.statements_from if delta is not None else None),
     )
     if delta is not None:
         await db.executemany(
@@ -55,12 +56,15 @@ async def changes(db: aiosqlite.Connection, after: int, upto: int) -> CorpusDelt
     That is when one of them is no longer (or was never) logged, or replaced the taxonomy.
     """
     span = (after, upto)
-    logged, rebuild = await fetch_row(
-        db, "SELECT count(*), coalesce(max(rebuild), 0) FROM corpus_versions WHERE version > ? AND version <= ?", span
+    logged, rebuild, statements_from = await fetch_row(
+        db,
+        "SELECT count(*), coalesce(max(rebuild), 0), min(statements_from) FROM corpus_versions "
+        "WHERE version > ? AND version <= ?",
+        span,
     )
     if logged != upto - after or rebuild:
         return None
-    delta = CorpusDelta()
+    delta = CorpusDelta(statements_from=statements_from)
     for kind, key in await db.execute_fetchall(
         "SELECT kind, key FROM corpus_changes WHERE version > ? AND version <= ?", span
     ):

@@ -18,6 +18,7 @@ from bot.corpus.members import MembershipEvent
 from bot.corpus.models import Article, Statement
 from bot.corpus.provenance import Source
 from bot.corpus.speaker_terms import KEY, lookup_terms
+from bot.store import recent_window
 from bot.store.connection import fetch_ids, fetch_scalar, only, transaction
 from bot.store.records import CorpusChange, CorpusDelta, FileStat, KnownDocument
 from bot.store.reprints import keep_reprinted, known_texts_of, text_key
@@ -89,6 +90,7 @@ async def apply(db: aiosqlite.Connection, change: CorpusChange) -> None:
         await _insert_articles(db, change.parsed, directory, delta)
         directory.settle_names()
         await _save_speakers(db, directory, known_ids, delta.speakers)
+        await recent_window.settle(db)
         await bump_version(db, delta)
 
 
@@ -207,6 +209,8 @@ async def _insert_articles(
                 rows.sources.append((reprinted, document_id, statement.paragraph))
                 continue
             statement_id += 1
+            if delta.statements_from is None:
+                delta.statements_from = statement_id
             if speaker_id is not None and key:
                 known_texts.add(speaker_id, key, statement_id, place)
             rows.sources.append((statement_id, document_id, statement.paragraph))

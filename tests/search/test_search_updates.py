@@ -37,6 +37,11 @@ async def assert_answers_as_if_rebuilt(searcher: Searcher) -> None:
             assert kept.resolve(query, kinds) == rebuilt.resolve(query, kinds), (query, kinds)
         assert kept.closest(query) == rebuilt.closest(query), query
         assert await searcher.find(query) == await fresh.find(query), query
+        assert await searcher.find(query, by_date=True) == await fresh.find(query, by_date=True), query
+    # The days kept in memory are the dates the store holds, and sort as SQLite sorts them.
+    every = await searcher.store.ids_by_date(limit=-1)
+    assert [searcher.days.day(i) for i in every] == [fresh.days.day(i) for i in every]
+    assert searcher.days.oldest_first(every) == every[::-1]
 
 
 def said(source: Article, *speakers: str, role: str | None = None, **tags: tuple[str, ...]) -> list[Statement]:
@@ -58,6 +63,7 @@ async def test_match_lists_updated_in_place_answer_as_lists_built_afresh(
     fourth = article("fourth.txt", date(2024, 3, 1), "A minister spoke.", "Then another.")
     fifth = article("fifth.txt", date(2024, 4, 1), "Li spoke.")
     sixth = article("sixth.txt", date(2024, 5, 1), "Li Qiang spoke.")
+    earlier = article("earlier.txt", date(2019, 2, 1), "Bo Chen spoke.")
     loads = [
         # New speakers with roles, topics and countries.
         CorpusChange(
@@ -77,6 +83,9 @@ async def test_match_lists_updated_in_place_answer_as_lists_built_afresh(
         CorpusChange([(sixth, said(sixth, "Li Qiang", "Li Qiang", topics=("Expansion & membership",)))], []),
         # Documents removed: their speakers, topics and countries lose statements or leave altogether.
         CorpusChange([], ["second.txt", "fourth.txt"]),
+        # The newest statements go and their ids are given again, to statements of another date.
+        CorpusChange([], ["sixth.txt"]),
+        CorpusChange([(earlier, said(earlier, "Bo Chen", "Li Qiang"))], []),
     ]
     for load in loads:
         await sample_store.apply(load)

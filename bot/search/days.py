@@ -1,0 +1,44 @@
+"""Every statement's day, in memory: timelines sort by it and ranking breaks close scores with it.
+
+Sorting a thousand statements by date in SQLite is a thousand row lookups (2-4 ms in a million
+statements); here it is a sort of a thousand numbers. Four bytes a statement, brought forward with each
+corpus version from the lowest statement id it added.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+
+from bot.store import Store
+
+# Rows read per trip to the database, so that other queries are answered between the pages.
+PAGE = 50_000
+
+
+class StatementDays:
+    """Each statement's day as the number YYYYMMDD (0: undated), by statement id."""
+
+    def __init__(self) -> None:
+        self._days = array("i")
+
+    async def read(self, store: Store, from_id: int = 0) -> None:
+        """Read the days of the statements from `from_id` on; ids below it keep theirs."""
+        del self._days[from_id:]
+        while page := await store.days(from_id, PAGE):
+            for statement_id, day in page:
+                self._set(statement_id, day)
+            from_id = page[-1][0] + 1
+
+    def _set(self, statement_id: int, day: int) -> None:
+        missing = statement_id + 1 - len(self._days)
+        if missing > 0:
+            self._days.frombytes(bytes(self._days.itemsize * missing))
+        self._days[statement_id] = day
+
+    def day(self, statement_id: int) -> int:
+        return self._days[statement_id] if statement_id < len(self._days) else 0
+
+    def oldest_first(self, ids: Iterable[int]) -> list[int]:
+        """The statements by date, oldest first, undated ones first of all, and by id within a day."""
+        return sorted(ids, key=lambda statement_id: (self.day(statement_id), statement_id))
