@@ -326,21 +326,22 @@ class Store:
         )
 
     async def membership(self) -> list[MembershipEvent]:
-        async with self._db.execute(
+        # Every timeline page reads them: one trip to the database thread, where a cursor makes one per 64 rows.
+        rows = await self._db.execute_fetchall(
             "SELECT country, iso2, status, since, until, source, note FROM membership ORDER BY since, country"
-        ) as cursor:
-            return [
-                MembershipEvent(
-                    country,
-                    iso2,
-                    status,
-                    date.fromisoformat(since),
-                    date.fromisoformat(until) if until else None,
-                    source,
-                    note,
-                )
-                async for country, iso2, status, since, until, source, note in cursor
-            ]
+        )
+        return [
+            MembershipEvent(
+                country,
+                iso2,
+                status,
+                date.fromisoformat(since),
+                date.fromisoformat(until) if until else None,
+                source,
+                note,
+            )
+            for country, iso2, status, since, until, source, note in rows
+        ]
 
     async def meta(self, key: str) -> str | None:
         value = await fetch_scalar(self._db, "SELECT value FROM meta WHERE key = ?", (key,))
