@@ -8,9 +8,10 @@ Other scripts are transliterated first, so "Норов" finds Norov and "习近�
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -35,26 +36,39 @@ QUERY_STOP_WORDS = frozenset(
 )
 
 
-def fts_expression(query: str, prefix: bool = False) -> str | None:
+def query_words(query: str) -> list[str]:
+    """The words of `query` that full-text search looks for, folded, each once."""
+    # Single letters match nearly every row. Words like "on" or "the" say nothing of the subject, and
+    # requiring them would hide most answers. A word given twice ("people-to-people") is one condition.
+    words = list(dict.fromkeys(word for word in fold(query).split() if len(word) > 1))
+    return [word for word in words if word not in QUERY_STOP_WORDS][:12] or words[:12]
+
+
+def fts_expression(query: str, prefix: Container[str] | bool = False) -> str | None:
     """A safe FTS5 expression for the words of `query`; operators and quotes never pass through.
 
-    Each word matches by its stem (the index is stemmed: "currency" finds "currencies"); with `prefix`,
-    words of four letters or more also match longer words ("chaba" finds "Chabahar"), at a higher cost.
+    Each word matches by its stem (the index is stemmed: "currency" finds "currencies"); the words in
+    `prefix` (all, with True) of four letters or more also match longer words ("chaba" finds "Chabahar"),
+    at a higher cost: FTS5 first merges the rows of every term they begin.
     """
-    # Single letters match nearly every row, and a prefix search only helps on longer words. Words like
-    # "on" or "the" say nothing of the subject, and requiring them would hide most answers.
-    # A word given twice ("people-to-people") is one condition, scored once.
-    words = list(dict.fromkeys(word for word in fold(query).split() if len(word) > 1))
-    words = [word for word in words if word not in QUERY_STOP_WORDS][:12] or words[:12]
+    words = query_words(query)
     if not words:
         return None
-    return " ".join(f'"{word}"*' if prefix and len(word) > 3 else f'"{word}"' for word in words)
+
+    def beginning(word: str) -> bool:
+        return len(word) > 3 and (prefix is True or (not isinstance(prefix, bool) and word in prefix))
+
+    return " ".join(f'"{word}"*' if beginning(word) else f'"{word}"' for word in words)
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
     target: Target
     score: float
+
+
+def _best_first(match: Match) -> tuple[float, int, str, str, str]:
+    return (-match.score, -match.target.count, match.target.label, match.target.kind, match.target.key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,10 +206,16 @@ class SearchIndex:
     ) -> Resolution:
         """What `query` means among `kinds`; popular queries are answered from a cache of this version's.
 
-        Without `suggest`, only confident matches are looked for: the weak ones ("did you mean…?") cost a
-        fuzzy pass over several times as many names, and a query that full-text search answers never shows them.
+        Without `suggest`, only confident matches are given: for a query of several words the weak ones ("did
+        you mean…?") cost a fuzzy pass over several times as many names, and a query that full-text search
+        answers never shows them.
         """
         wanted = tuple(sorted(set(kinds)))
+        if " " not in fold(query[:MAX_QUERY_CHARS]):
+            # For one word, the weak look costs little more than the confident one (the length window barely
+            # narrows it), and a typo needs both: so it is one look, and the suggestions are kept for later.
+            looked = self._cached((query, wanted, True))
+            return looked if suggest or not looked.suggestions else Resolution(query, looked.matches)
         confident = self._cached((query, wanted, False))
         if confident.matches or not suggest:
             return confident
@@ -236,17 +256,15 @@ class SearchIndex:
                 if kind in wanted:
                     scored.update(names.score(folded, cutoff=cutoff))
         # Only targets with something to show are worth offering.
-        ranked = sorted(
-            (Match(t, s) for t, s in scored.items() if t.count > 0 or t.kind == "country"),
-            key=lambda m: (-m.score, -m.target.count, m.target.label, m.target.kind, m.target.key),
-        )
-        if not ranked:
+        live = [Match(t, s) for t, s in scored.items() if t.count > 0 or t.kind == "country"]
+        if not live:
             return Resolution(query)
-        top = ranked[0].score
+        top = max(m.score for m in live)
+        # A common word ("iran") is a word of hundreds of names: only the few that can be answers are sorted.
         if top >= CONFIDENT:
-            close = tuple(m for m in ranked if m.score >= max(CONFIDENT, top - AMBIGUITY_BAND))
-            return Resolution(query, close[:8])
-        return Resolution(query, suggestions=tuple(ranked[:4]) if suggest else ())
+            least = max(CONFIDENT, top - AMBIGUITY_BAND)
+            return Resolution(query, tuple(sorted((m for m in live if m.score >= least), key=_best_first)[:8]))
+        return Resolution(query, suggestions=tuple(heapq.nsmallest(4, live, key=_best_first)) if suggest else ())
 
     def exact_speakers(self, text: str) -> Resolution:
         """The speakers `text` names spelt exactly (a whole name or one of its words): no fuzzy pass, so a

@@ -203,8 +203,11 @@ class MatchList:
                 keep(self._position[query], 100.0)
             return found
         names, compact, words = self.windows()
-        for index, score in names.extract(" ".join(sorted(query.split())), limit, cutoff):
-            keep(index, score)
+        if " " in query:
+            # Words in another order ("zarif javad"). One word has no order to forgive: against a name
+            # without its spaces, below, it scores at least what it would against the name with them.
+            for index, score in names.extract(" ".join(sorted(query.split())), limit, cutoff):
+                keep(index, score)
         # "XiJinPing" from 习近平 and "xi jinping" differ only in spaces.
         for index, score in compact.extract(query.replace(" ", ""), limit, cutoff):
             keep(index, score)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.search.days import StatementDays
-from bot.search.index import MAX_QUERY_CHARS, Match, Resolution, SearchIndex, fts_expression
+from bot.search.index import MAX_QUERY_CHARS, Match, Resolution, SearchIndex, fts_expression, query_words
 from bot.search.keys import SelectionKey, short_digest
 from bot.search.match_lists import Target, TargetKind, fold
 from bot.store import Store
@@ -245,11 +245,17 @@ class Searcher:
         names; and how many held the words."""
         speaker_id = int(plan.speaker.key) if plan.speaker is not None else None
         found: list[int] = []
-        # Whole words (by their stems) first; only when none matches are they taken as beginnings of words.
-        for prefix in (False, True):
-            expression = fts_expression(plan.words, prefix)
-            if expression and not found:
-                found = await self.store.ids_by_text(expression, limit, speaker_id, ranked, self.days.day)
+        expression = fts_expression(plan.words)
+        if expression:
+            found = await self.store.ids_by_text(expression, limit, speaker_id, ranked, self.days.day)
+        # Whole words (by their stems) first. When they find nothing, the words that no statement holds whole
+        # are taken as beginnings ("chaba"); words that each match on their own would only find longer words.
+        if expression and not found:
+            words = query_words(plan.words)
+            unheard = [word for word in words if not await self.store.ids_matching(fts_expression(word) or "", 1)]
+            if unheard:
+                expression = fts_expression(plan.words, prefix=unheard)
+                found = await self.store.ids_by_text(expression or "", limit, speaker_id, ranked, self.days.day)
         worded = len(found)
         if plan.widen is not None:
             if speaker_id is not None:

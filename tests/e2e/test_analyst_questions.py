@@ -187,8 +187,9 @@ async def test_a_word_finds_the_statements_that_hold_another_form_of_it(bot: Run
     assert "trade in national currencies" in singular
     sanction = await command(bot, "/quote sanction")
     assert "sanctions had failed" in sanction
-    # No whole word "chaba": the beginning of one.
+    # No whole word "chaba": the beginning of one, beside a whole word.
     assert "port of Chabahar" in await command(bot, "/quote chaba")
+    assert "port of Chabahar" in await command(bot, "/quote chaba port")
 
 
 async def test_a_timeline_of_words_lists_their_statements_in_date_order(bot: RunningBot) -> None:

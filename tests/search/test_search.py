@@ -181,6 +181,7 @@ def test_typos_are_forgiven_for_the_most_quoted_names_and_exact_names_always_cou
 def test_fts_expression_looks_up_stems_once_each_and_beginnings_on_request() -> None:
     assert fts_expression("people-to-people ties") == '"people" "ties"'
     assert fts_expression("chaba port", prefix=True) == '"chaba"* "port"*'
+    assert fts_expression("chaba port", prefix=["chaba"]) == '"chaba"* "port"'
     assert fts_expression("on the") == '"on" "the"'  # only stop words: they are the query
 
 
