@@ -244,18 +244,7 @@ class Searcher:
         """The statements holding the plan's words (of its speaker), then those of the topic or country it
         names; and how many held the words."""
         speaker_id = int(plan.speaker.key) if plan.speaker is not None else None
-        found: list[int] = []
-        expression = fts_expression(plan.words)
-        if expression:
-            found = await self.store.ids_by_text(expression, limit, speaker_id, ranked, self.days.day)
-        # Whole words (by their stems) first. When they find nothing, the words that no statement holds whole
-        # are taken as beginnings ("chaba"); words that each match on their own would only find longer words.
-        if expression and not found:
-            words = query_words(plan.words)
-            unheard = [word for word in words if not await self.store.ids_matching(fts_expression(word) or "", 1)]
-            if unheard:
-                expression = fts_expression(plan.words, prefix=unheard)
-                found = await self.store.ids_by_text(expression or "", limit, speaker_id, ranked, self.days.day)
+        found = await self._text_ids(plan.words, limit, speaker_id, ranked)
         worded = len(found)
         if plan.widen is not None:
             if speaker_id is not None:
@@ -268,6 +257,20 @@ class Searcher:
             seen = set(found)
             found += [statement_id for statement_id in wider if statement_id not in seen]
         return (found[:limit] if limit >= 0 else found), worded
+
+    async def _text_ids(self, words: str, limit: int, speaker_id: int | None, ranked: bool) -> list[int]:
+        """The statements holding `words`, by their stems; when none does, with the words that no statement
+        holds whole taken as beginnings ("chaba"). Words that each match on their own would only find
+        longer words, at the cost of merging the rows of every term they begin."""
+        whole = fts_expression(words)
+        if whole is None:
+            return []
+        found = await self.store.ids_by_text(whole, limit, speaker_id, ranked, self.days.day)
+        if found:
+            return found
+        unheard = [w for w in query_words(words) if not await self.store.ids_matching(fts_expression(w) or "", 1)]
+        beginnings = fts_expression(words, prefix=unheard) if unheard else None
+        return await self.store.ids_by_text(beginnings, limit, speaker_id, ranked, self.days.day) if beginnings else []
 
     def named(self, key: SelectionKey) -> SelectionKey:
         """Turn a digest key ("t#…") back into the name it stands for, while the index knows it."""
