@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from bot.store import Store
 
 # Rows read per trip to the database, so that other queries are answered between the pages.
-PAGE = 50_000
+PAGE = 10_000
 
 
 class StatementDays:
