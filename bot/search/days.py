@@ -23,18 +23,19 @@ class StatementDays:
         self._days = array("i")
 
     async def read(self, store: Store, from_id: int = 0) -> None:
-        """Read the days of the statements from `from_id` on; ids below it keep theirs."""
-        del self._days[from_id:]
+        """Read the days of the statements from `from_id` on; ids below it keep theirs.
+
+        The pages go into a copy, swapped in at the end: queries answered between the pages see the old
+        days whole, never a half-read array."""
+        days = self._days[:from_id]
         while page := await store.days(from_id, PAGE):
             for statement_id, day in page:
-                self._set(statement_id, day)
+                missing = statement_id + 1 - len(days)
+                if missing > 0:
+                    days.frombytes(bytes(days.itemsize * missing))
+                days[statement_id] = day
             from_id = page[-1][0] + 1
-
-    def _set(self, statement_id: int, day: int) -> None:
-        missing = statement_id + 1 - len(self._days)
-        if missing > 0:
-            self._days.frombytes(bytes(self._days.itemsize * missing))
-        self._days[statement_id] = day
+        self._days = days
 
     def day(self, statement_id: int) -> int:
         return self._days[statement_id] if statement_id < len(self._days) else 0
