@@ -202,7 +202,9 @@ class Coreference:
         position = mention.head.i
         exclude = exclude or set()
         if mention.kind == "name":
-            if mention.type == "person" and mention.name:
+            # A name the model took for something else ("Rouhani" as an organization) is the person whose
+            # fuller name the article gives: the kind is the model's guess, the name is the article's.
+            if mention.name and (mention.type == "person" or self.full_name(mention.name) != mention.name):
                 full = self.full_name(mention.name)
                 return Speaker(full, mention.role or self.role_of(full), "person")
             return Speaker(mention.name, mention.role, mention.type)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 
 from bot.corpus.coref import Coreference, Speaker
-from bot.corpus.speakers import describe
+from bot.corpus.speakers import Mention, describe
 
 
 def test_surname_maps_to_the_full_name(nlp: Language) -> None:
@@ -13,6 +13,17 @@ def test_surname_maps_to_the_full_name(nlp: Language) -> None:
     coref = Coreference.of(doc)
     assert coref.full_name("Lang") == "Ruth Lang"
     assert coref.full_name("Someone") == "Someone"
+
+
+def test_a_surname_taken_for_an_organization_is_the_person_the_article_names(nlp: Language) -> None:
+    doc = nlp("President Tomas Ferreira met the envoy. Ferreira said the port would open. He also said more.")
+    coref = Coreference.of(doc)
+    surname = next(t for t in doc if t.text == "Ferreira" and t.dep_ == "nsubj")
+    # The model's kind for the mention is a guess; whatever it guessed, the article names a person Ferreira.
+    mention = Mention("name", "organization", "Ferreira", None, surname)
+    assert coref.resolve(mention) == Speaker("Tomas Ferreira", "President", "person")
+    unnamed = Mention("name", "organization", "Ferreira Shipping", None, surname)
+    assert coref.resolve(unnamed) == Speaker("Ferreira Shipping", None, "organization")
 
 
 def test_full_name_given_later_in_the_article_is_used(nlp: Language) -> None:
