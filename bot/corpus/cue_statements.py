@@ -92,6 +92,8 @@ def _candidate(article: ParsedArticle, token: Token, sent: Span) -> tuple[Token,
         return (token, source, content, "according to") if content else None
     if not is_cue_verb(token) or _passive_participle(token) or _progressive(token) or _unrealized(token):
         return None
+    if any(c.dep_ == "auxpass" and c.lower_ not in _HAS_OR_IS for c in token.children):
+        return None  # "as Putin was criticized by Western leaders": the one spoken of, not the one speaking
     if token.dep_ == "acl" and token.tag_ == "VBN" and not any(c.dep_ == "dobj" for c in token.children):
         return None  # "a group called X", "the text described as …": a participle that names, said by no one
     subject = subject_of(token)
@@ -180,6 +182,8 @@ def _passive_participle(cue: Token) -> bool:
     return any(c.dep_ in {"advmod", "mark"} and c.lower_ in _WHEN for c in children)
 
 
+# "who's called for": the parser may take a contracted "has" for the passive's "is".
+_HAS_OR_IS = frozenset({"'s", "’s"})
 _CONTRASTS = frozenset({"though", "although", "while", "whereas", "but", "yet"})
 _WHEN = frozenset({"when", "if", "once", "after", "before", "while", "whenever"})
 

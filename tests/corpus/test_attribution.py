@@ -245,3 +245,19 @@ def test_two_conjoined_cues_with_their_own_content_are_two_statements(nlp: Langu
 def test_that_clause_spelling_out_an_object_stays_one_statement(nlp: Language) -> None:
     text = "Ruth Lang condemned the attack and stressed that the ferries would keep running."
     assert "ferries would keep running" in only(extract(nlp, text)).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It recalls 2010, when Lena Ortiz opened the games as Karl Brandt was criticized by some leaders for the deal.",
+        "Karl Brandt was once asked how the long dispute over the river would end.",
+    ],
+)
+def test_a_cue_in_the_passive_is_said_of_its_subject_not_by_it(nlp: Language, text: str) -> None:
+    assert [(a.speaker, a.text) for a in extract(nlp, text)] == []
+
+
+def test_a_contracted_has_before_a_cue_is_not_the_passive(nlp: Language) -> None:
+    found = only(extract(nlp, "Mayor Lena Ortiz, who’s called for lower bus fares, opened the new depot."))
+    assert found.speaker == "Lena Ortiz"
