@@ -54,13 +54,10 @@ async def show_timeline_page(update: Update, context: BotContext, key: Selection
     entries.sort(key=lambda entry: entry[0])
     title = escape(svc.searcher.title(key))
     total = svc.searcher.total(key, len(ordered))
-    counted = f"{len(ordered):,} statements"
-    if total is None:
-        # Words matching more than a timeline holds: how many more is not counted.
-        counted = f"the newest {len(ordered):,} statements (more match)"
-    elif total > len(ordered):
-        counted = f"the newest {len(ordered):,} of {total:,} statements"
-    header = f"🗓 <b>Timeline: {title}</b> · {counted}"
+    counted = render.count_label(total, len(ordered))
+    if total is None or total > len(ordered):
+        counted = f"the newest {len(ordered):,} of {counted}"
+    header = f"🗓 <b>Timeline: {title}</b> · {counted} statements"
     text = render.fit_lines(header, [line for _, line in entries])
     await show(update, text, render.page_keyboard("tl", key, page, pages))
 
