@@ -37,6 +37,12 @@ class StatementDays:
             from_id = page[-1][0] + 1
         self._days = days
 
+    async def read_newer(self, store: Store, ids: Iterable[int]) -> None:
+        """Read the days of the statements newer than the last read, if `ids` holds any."""
+        known = len(self._days)
+        if any(statement_id >= known for statement_id in ids):
+            await self.read(store, known)
+
     def day(self, statement_id: int) -> int:
         return self._days[statement_id] if statement_id < len(self._days) else 0
 

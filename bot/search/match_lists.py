@@ -204,8 +204,10 @@ class MatchList:
             return found
         names, compact, words = self.windows()
         if " " in query:
-            # Words in another order ("zarif javad"). One word has no order to forgive: against a name
-            # without its spaces, below, it scores at least what it would against the name with them.
+            # Words in another order ("zarif javad"). One word has no order to forgive: against a name as
+            # written without its spaces, below, it scores at least what it would with them. (Only two
+            # words run together in alphabetical order, "lavrovsergei", matched here and match no more:
+            # not worth a pass over every name for each one-word query.)
             for index, score in names.extract(" ".join(sorted(query.split())), limit, cutoff):
                 keep(index, score)
         # "XiJinPing" from 习近平 and "xi jinping" differ only in spaces.

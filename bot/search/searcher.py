@@ -78,8 +78,9 @@ class Searcher:
                 return False
             delta = await self.store.changes(self.index.version, version)
             if delta is None:
-                self.index = await SearchIndex.from_store(self.store)
+                # The days first: should the read fail, the version stays behind and the next refresh reads again.
                 await self.days.read(self.store)
+                self.index = await SearchIndex.from_store(self.store)
             else:
                 if delta.statements_from is not None:
                     await self.days.read(self.store, delta.statements_from)
@@ -207,6 +208,9 @@ class Searcher:
         else:
             # A timeline needs no ranking: the matches unscored, then put in date order.
             unranked = await self._lookup(key, ranked=False)
+            if unranked is not None:
+                # Statements a load added since the last refresh have no day here yet: read theirs now.
+                await self.days.read_newer(self.store, unranked)
             found = self.days.oldest_first(unranked) if unranked is not None else None
         if found is not None:
             self._selections[(key, by_date)] = list(found)

@@ -55,7 +55,7 @@ async def ids_by_text(
         for statement_id, score in await db.execute_fetchall(
             "SELECT rowid, bm25(recent_fts, 1.0, 0.0) FROM recent_fts WHERE recent_fts MATCH ? "
             "ORDER BY rowid DESC LIMIT ?",
-            (expression, RANKED_MATCHES),
+            (expression, RANKED_MATCHES if limit < 0 else min(limit, RANKED_MATCHES)),
         )
     ]
     if day_of is None:

@@ -191,3 +191,21 @@ async def test_a_faint_likeness_is_not_offered_as_did_you_mean(searcher: Searche
     assert faint.key is None and all(m.score == 0.0 for m in faint.resolution.suggestions)
     typo = await searcher.find("norrov")
     assert typo.key is not None and "Norov" in typo.title
+
+
+async def test_only_words_no_statement_holds_whole_are_taken_as_beginnings(store: Store) -> None:
+    from bot.store import CorpusChange
+    from tests.auxil.corpus import make_article, make_statement
+
+    source = make_article("a.txt")
+    texts = ["Portfolio sanctions were lifted", "The port reopened", "New sanctions came"]
+    await store.apply(CorpusChange([(source, [make_statement(source, "Ann Lee", t) for t in texts])], []))
+    searcher = Searcher(store)
+    await searcher.refresh()
+
+    async def texts_found(query: str) -> list[str]:
+        return [s.text for s in await store.statements(list((await searcher.find(query)).ids))]
+
+    # "port" is a whole word of some statement: it does not stand for "portfolio".
+    assert texts[0] not in await texts_found("sanctions port")
+    assert await texts_found("sanctions portf") == [texts[0]]

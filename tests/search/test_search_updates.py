@@ -131,3 +131,22 @@ async def test_a_corpus_emptied_by_a_reload_leaves_lists_that_find_nothing(
     assert await searcher.refresh()
     assert searcher.index.speakers == {} and searcher.index.resolve("norrov").best is None
     await assert_answers_as_if_rebuilt(searcher)
+
+
+async def test_days_follow_several_loads_at_once_and_a_load_not_yet_refreshed(sample_store: Store) -> None:
+    searcher = Searcher(sample_store)
+    await searcher.refresh()
+    version = searcher.version
+    older = article("older.txt", date(2001, 5, 5), "Ann Lee spoke.")
+    newer = article("newer.txt", date(2030, 6, 6), "Bo Chen spoke.")
+    await sample_store.apply(CorpusChange([(older, said(older, "Ann Lee"))], []))
+    await sample_store.apply(CorpusChange([(newer, said(newer, "Bo Chen"))], []))
+    # One refresh over two versions that both added statements reads the days of both.
+    assert await searcher.refresh() and searcher.version == version + 2 and searcher.index.version == version + 2
+    await assert_answers_as_if_rebuilt(searcher)
+    # A load the searcher has not caught up with yet: its statements still take their places by date.
+    latest = article("latest.txt", date(2015, 1, 2), "Cy Dunn spoke.")
+    await sample_store.apply(CorpusChange([(latest, said(latest, "Cy Dunn"))], []))
+    found = await searcher.find("spoke", by_date=True)
+    days = [s.date for s in await sample_store.statements(list(found.ids))]
+    assert date(2015, 1, 2) in days and days == sorted(days, key=lambda day: day or date.min)

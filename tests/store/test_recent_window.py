@@ -9,12 +9,24 @@ from bot.store import CorpusChange, Store
 from tests.auxil.corpus import make_article, make_statement
 
 WINDOW = 3
+TOKENIZE = "porter unicode61 remove_diacritics 2"  # as migration 0010 makes the window's index
 
 
 def windowed(path: Path, words: str = "energy") -> list[int]:
-    """The ids the window's own index finds for `words`, newest first, once FTS5 finds it consistent."""
+    """The ids the window's own index finds for `words`, newest first, once its every term, row, column and
+    offset is found to be exactly what an index built afresh from the window's statements holds."""
     with sqlite3.connect(path) as raw:
-        raw.execute("INSERT INTO recent_fts(recent_fts, rank) VALUES ('integrity-check', 0)")
+        raw.executescript(
+            f"""
+            CREATE VIRTUAL TABLE temp.expected USING fts5(text, speaker_term, content='', tokenize='{TOKENIZE}');
+            INSERT INTO temp.expected(rowid, text, speaker_term) SELECT id, text, speaker_term FROM statements
+            WHERE id >= (SELECT first_id FROM recent_window);
+            CREATE VIRTUAL TABLE temp.expected_terms USING fts5vocab(temp, expected, 'instance');
+            CREATE VIRTUAL TABLE temp.window_terms USING fts5vocab(main, recent_fts, 'instance');
+            """
+        )
+        held = sorted(raw.execute("SELECT * FROM temp.window_terms"))
+        assert held and held == sorted(raw.execute("SELECT * FROM temp.expected_terms"))
         return [row[0] for row in raw.execute("SELECT rowid FROM recent_fts(?) ORDER BY rowid DESC", (words,))]
 
 
@@ -81,3 +93,10 @@ async def test_words_are_ranked_in_the_window_and_older_matches_follow_newest_fi
             "We discussed copper and many other things at length",
             "Copper, copper and copper again, said the minister",
         ]
+
+
+async def test_a_ranked_search_returns_no_more_than_its_limit(tmp_path: Path) -> None:
+    async with await Store.open(tmp_path / "corpus.db") as store:
+        await load(store, "a.txt", 30)
+        assert len(await store.ids_by_text('"energy"', limit=5)) == 5
+        assert len(await store.ids_by_text('"energy"', limit=-1)) == 30

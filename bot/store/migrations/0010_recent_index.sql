@@ -1,10 +1,11 @@
 -- A second full-text index of only the newest statements, which ranking reads.
 -- FTS5's bm25() counts every row of each phrase in its table before it scores a match (for the phrase's
 -- rarity), so ranking in the whole index costs in proportion to a word's rows: 200,000 rows and 8 ms for
--- "iran" in a million statements. Ranked in the newest `size` statements, it costs a fraction of that,
--- and a corpus smaller than the window ranks exactly as before. Matching still reads the whole index.
--- `first_id` is the window's lowest statement id: the triggers keep the rows from it up in the index, and
--- each load moves it on (bot/store/recent_window.py).
+-- "iran" in a million statements. Ranked among the newest statements, it costs a fraction of that, and a
+-- corpus smaller than the window ranks exactly as before. Matching still reads the whole index.
+-- The window is the newest `size` statement ids, from `first_id` up (fewer statements where documents
+-- replaced inside it left gaps): the triggers keep those rows in the index, and each load moves
+-- `first_id` on (bot/store/recent_window.py).
 CREATE TABLE recent_window (size INTEGER NOT NULL CHECK (size > 0), first_id INTEGER NOT NULL);
 INSERT INTO recent_window (size, first_id) SELECT 50000, coalesce(max(id), 0) - 50000 + 1 FROM statements;
 CREATE VIRTUAL TABLE recent_fts USING fts5(
