@@ -8,7 +8,7 @@ corpus version from the lowest statement id it added.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from bot.store import Store
 
@@ -37,15 +37,19 @@ class StatementDays:
             from_id = page[-1][0] + 1
         self._days = days
 
-    async def read_newer(self, store: Store, ids: Iterable[int]) -> None:
+    async def read_newer(self, store: Store, ids: Sequence[int]) -> None:
         """Read the days of the statements newer than the last read, if `ids` holds any."""
         known = len(self._days)
-        if any(statement_id >= known for statement_id in ids):
+        if ids and max(ids) >= known:
             await self.read(store, known)
 
     def day(self, statement_id: int) -> int:
         return self._days[statement_id] if statement_id < len(self._days) else 0
 
-    def oldest_first(self, ids: Iterable[int]) -> list[int]:
+    def oldest_first(self, ids: Sequence[int]) -> list[int]:
         """The statements by date, oldest first, undated ones first of all, and by id within a day."""
-        return sorted(ids, key=lambda statement_id: (self.day(statement_id), statement_id))
+        by_id = sorted(ids)
+        if by_id and by_id[-1] >= len(self._days):
+            return sorted(by_id, key=self.day)
+        # A stable sort by day of ids in id order: ties stay by id, and the key is the array's own, in C.
+        return sorted(by_id, key=self._days.__getitem__)
