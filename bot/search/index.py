@@ -206,14 +206,14 @@ class SearchIndex:
     ) -> Resolution:
         """What `query` means among `kinds`; popular queries are answered from a cache of this version's.
 
-        Without `suggest`, only confident matches are given: for a query of several words the weak ones ("did
-        you mean…?") cost a fuzzy pass over several times as many names, and a query that full-text search
-        answers never shows them.
+        Without `suggest`, only confident matches are looked for and given: the weak ones ("did you mean…?")
+        cost a fuzzy pass over more names, and a query that full-text search answers never shows them.
+        With it, one word is looked for once, weak and confident matches together: for one word the length
+        window barely narrows the confident pass, so a word that needs suggestions pays for a single pass.
         """
         wanted = tuple(sorted(set(kinds)))
-        if " " not in fold(query[:MAX_QUERY_CHARS]):
-            # For one word, the weak look costs little more than the confident one (the length window barely
-            # narrows it), and a typo needs both: so it is one look, and the suggestions are kept for later.
+        one_word = " " not in fold(query[:MAX_QUERY_CHARS])
+        if one_word and (suggest or (query, wanted, True) in self._resolved):
             looked = self._cached((query, wanted, True))
             return looked if suggest or not looked.suggestions else Resolution(query, looked.matches)
         confident = self._cached((query, wanted, False))

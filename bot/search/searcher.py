@@ -124,8 +124,12 @@ class Searcher:
         best first, or with `by_date` oldest first (see `ids`).
         """
         wanted = tuple(kinds)
-        # Weak suggestions are only wanted when neither a name nor the text matches: looked for last.
-        resolution = self.index.resolve(query, wanted, suggest=False)
+        # Weak suggestions are only wanted when neither a name nor the text matches: looked for last, except
+        # for one word that no statement holds (a misspelt name, or nothing), looked for in the same pass.
+        words = query_words(query)
+        unheard = len(words) == 1 and not await self.store.ids_matching(fts_expression(words[0]) or "", 1)
+        resolution = self.index.resolve(query, wanted, suggest=unheard)
+        resolution = Resolution(query, resolution.matches)
         target = resolution.best or dominant_speaker(resolution)
         if target is not None and target.kind in ("speaker", "year"):
             key = target_key(target)
