@@ -60,14 +60,14 @@ async def ids_by_text(
     ]
     if day_of is None:
         # A statement a load took away since the match is simply undated here; the next query will not see it.
-        days = defaultdict(int, await days_of(db, [statement_id for statement_id, _ in scored]))
+        days = defaultdict(int, await _days_of(db, [statement_id for statement_id, _ in scored]))
         day_of = days.__getitem__
     ranked_ids = close_scores_newest_first([(i, score, day_of(i)) for i, score in scored])
     first = set(ranked_ids)
     return ranked_ids + [statement_id for statement_id in found if statement_id not in first]
 
 
-async def days_of(db: aiosqlite.Connection, ids: list[int]) -> list[tuple[int, int]]:
+async def _days_of(db: aiosqlite.Connection, ids: list[int]) -> list[tuple[int, int]]:
     """(id, day as YYYYMMDD, 0 when undated) of the given statements."""
     rows = await db.execute_fetchall(
         f"SELECT id, {DAY} FROM statements WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
